@@ -1,0 +1,45 @@
+package io.kubeskippy.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code skippy actions}: follow and approve healing actions. */
+@Command(
+        name = "actions",
+        mixinStandardHelpOptions = true,
+        description = "Follow healing actions and their outcomes; approve actions that wait.",
+        subcommands = {ActionsCommand.Tail.class, ActionsCommand.Approve.class})
+final class ActionsCommand implements Runnable {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        throw new UserError("choose a subcommand: tail or approve", 2);
+    }
+
+    /** {@code skippy actions tail}. */
+    @Command(
+            name = "tail",
+            mixinStandardHelpOptions = true,
+            description = "Pretty-print actions and outcomes as they happen.")
+    static final class Tail extends PlannedCommand {
+        @Override
+        String plannedIn() {
+            return "issue 7 (actuator)";
+        }
+    }
+
+    /** {@code skippy actions approve NAME}. */
+    @Command(
+            name = "approve",
+            mixinStandardHelpOptions = true,
+            description = "Approve a HealingAction that waits for approval.")
+    static final class Approve extends PlannedCommand {
+        @Override
+        String plannedIn() {
+            return "issue 7 (actuator)";
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.kubeskippy.model.record;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One detection: a policy's trigger matched on a target. Suppressed findings (cooldown, duplicate,
+ * monitor mode, ...) are published too, with the reason in {@link #suppressed()}.
+ *
+ * @param evidence the numbers that made it fire (slope, r2, projectedLimitAt, amplitude, cycles,
+ *     count, ...): each value a number, a string or a boolean
+ */
+@JsonPropertyOrder({
+    "id",
+    "policy",
+    "trigger",
+    "target",
+    "pattern",
+    "firstEvidenceAt",
+    "detectedAt",
+    "evidence",
+    "suppressed"
+})
+public record Finding(
+        @JsonProperty(required = true) String id,
+        @JsonProperty(required = true) String policy,
+        @JsonProperty(required = true) String trigger,
+        @JsonProperty(required = true) ResourceRef target,
+        @JsonProperty(required = true) String pattern,
+        Instant firstEvidenceAt,
+        @JsonProperty(required = true) Instant detectedAt,
+        Map<String, Object> evidence,
+        String suppressed) {
+
+    public Finding {
+        ResourceRef.requireText(id, "id");
+        ResourceRef.requireText(policy, "policy");
+        ResourceRef.requireText(trigger, "trigger");
+        ResourceRef.requireText(pattern, "pattern");
+        if (target == null) {
+            throw new IllegalArgumentException("target is required");
+        }
+        if (detectedAt == null) {
+            throw new IllegalArgumentException("detectedAt is required");
+        }
+        if (firstEvidenceAt != null && firstEvidenceAt.isAfter(detectedAt)) {
+            throw new IllegalArgumentException(
+                    "firstEvidenceAt " + firstEvidenceAt + " is after detectedAt " + detectedAt);
+        }
+        evidence = Evidence.copyOf(evidence);
+        if (suppressed != null && suppressed.isBlank()) {
+            suppressed = null;
+        }
+    }
+
+    /** This finding, marked as suppressed for the given reason. */
+    public Finding suppress(String reason) {
+        return new Finding(
+                id,
+                policy,
+                trigger,
+                target,
+                pattern,
+                firstEvidenceAt,
+                detectedAt,
+                evidence,
+                reason);
+    }
+
+    /** Checks evidence maps: scalar values only, insertion order kept. */
+    static final class Evidence {
+        private Evidence() {}
+
+        static Map<String, Object> copyOf(Map<String, Object> evidence) {
+            if (evidence == null) {
+                return Map.of();
+            }
+            for (Map.Entry<String, Object> entry : evidence.entrySet()) {
+                Object v = entry.getValue();
+                if (!(v instanceof Number || v instanceof String || v instanceof Boolean)) {
+                    throw new IllegalArgumentException(
+                            "evidence."
+                                    + entry.getKey()
+                                    + " must be a number, string or boolean, got "
+                                    + shape(v));
+                }
+                if (v instanceof Double d && !Double.isFinite(d)) {
+                    throw new IllegalArgumentException(
+                            "evidence." + entry.getKey() + " must be finite, got " + d);
+                }
+            }
+            return Collections.unmodifiableMap(new LinkedHashMap<>(evidence));
+        }
+
+        /** The JSON shape of a rejected value, in the words of the document it came from. */
+        private static String shape(Object v) {
+            if (v == null) {
+                return "null";
+            }
+            if (v instanceof Map) {
+                return "an object";
+            }
+            if (v instanceof java.util.Collection || v.getClass().isArray()) {
+                return "an array";
+            }
+            return v.getClass().getSimpleName();
+        }
+    }
+}

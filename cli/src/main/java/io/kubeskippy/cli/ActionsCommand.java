@@ -1,6 +1,5 @@
 package io.kubeskippy.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code skippy actions}: follow and approve healing actions. */
@@ -9,15 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = "Follow healing actions and their outcomes; approve actions that wait.",
         subcommands = {ActionsCommand.Tail.class, ActionsCommand.Approve.class})
-final class ActionsCommand implements Runnable {
-
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        throw new UserError("choose a subcommand: tail or approve", 2);
-    }
+final class ActionsCommand extends GroupCommand {
 
     /** {@code skippy actions tail}. */
     @Command(

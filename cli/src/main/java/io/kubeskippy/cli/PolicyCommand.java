@@ -1,6 +1,5 @@
 package io.kubeskippy.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code skippy policy}: check, explain and test HealingPolicy files. */
@@ -9,15 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = "Check, explain and test HealingPolicy files.",
         subcommands = {PolicyCheck.class, PolicyExplain.class, PolicyCommand.Test.class})
-final class PolicyCommand implements Runnable {
-
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        throw new UserError("choose a subcommand: check, explain or test", 2);
-    }
+final class PolicyCommand extends GroupCommand {
 
     /** {@code skippy policy test FILE...}. */
     @Command(

@@ -71,7 +71,11 @@ public record Finding(
                 reason);
     }
 
-    /** Checks evidence maps: scalar values only, insertion order kept. */
+    /**
+     * Checks evidence maps: scalar values only, insertion order kept. Whole numbers become {@code
+     * Long} and other numbers {@code Double}, so a record equals itself after a JSON round trip
+     * (Jackson reads small numbers back as {@code Integer}).
+     */
     static final class Evidence {
         private Evidence() {}
 
@@ -88,12 +92,30 @@ public record Finding(
                                     + " must be a number, string or boolean, got "
                                     + shape(v));
                 }
-                if (v instanceof Double d && !Double.isFinite(d)) {
+                if (v instanceof Number n && !Double.isFinite(n.doubleValue())) {
                     throw new IllegalArgumentException(
-                            "evidence." + entry.getKey() + " must be finite, got " + d);
+                            "evidence." + entry.getKey() + " must be finite, got " + n);
                 }
             }
-            return Collections.unmodifiableMap(new LinkedHashMap<>(evidence));
+            Map<String, Object> copy = new LinkedHashMap<>();
+            evidence.forEach((k, v) -> copy.put(k, normalise(v)));
+            return Collections.unmodifiableMap(copy);
+        }
+
+        private static Object normalise(Object v) {
+            if (v instanceof Integer
+                    || v instanceof Long
+                    || v instanceof Short
+                    || v instanceof Byte) {
+                return ((Number) v).longValue();
+            }
+            if (v instanceof java.math.BigInteger big && big.bitLength() < 64) {
+                return big.longValue();
+            }
+            if (v instanceof Number n && !(v instanceof Long)) {
+                return n.doubleValue();
+            }
+            return v;
         }
 
         /** The JSON shape of a rejected value, in the words of the document it came from. */

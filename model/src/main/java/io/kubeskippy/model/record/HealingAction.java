@@ -117,6 +117,15 @@ public record HealingAction(
             maxAttempts = maxAttempts == null ? 3 : maxAttempts;
             backoffDelay = backoffDelay == null ? "30s" : backoffDelay;
             backoffMultiplier = backoffMultiplier == null ? 2.0 : backoffMultiplier;
+            if (!Double.isFinite(backoffMultiplier) || backoffMultiplier < 1) {
+                throw new IllegalArgumentException(
+                        "retryPolicy.backoffMultiplier must be a finite number >= 1, got "
+                                + backoffMultiplier);
+            }
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException(
+                        "retryPolicy.maxAttempts must be >= 1, got " + maxAttempts);
+            }
         }
     }
 

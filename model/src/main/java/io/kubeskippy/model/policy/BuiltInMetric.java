@@ -42,14 +42,8 @@ public enum BuiltInMetric {
     CPU_OSCILLATION_AMPLITUDE_TREND(
             "cpu_oscillation_amplitude_trend",
             "amplitude (half peak-to-trough) of CPU use, in cores, over the last 10m"),
-    SYSTEM_HEALTH_SCORE(
-            "system_health_score",
-            "the original only ever faked system_health_score; it has no defined meaning",
-            true),
-    CORRELATION_RISK_SCORE(
-            "correlation_risk_score",
-            "the original only ever faked correlation_risk_score; it has no defined meaning",
-            true);
+    SYSTEM_HEALTH_SCORE("system_health_score", "the original project only faked it", true),
+    CORRELATION_RISK_SCORE("correlation_risk_score", "the original project only faked it", true);
 
     private static final Pattern BARE_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
 

@@ -49,7 +49,7 @@ final class Fields {
                         new Diagnostic(
                                 Severity.ERROR,
                                 ctx.source,
-                                ctx.keyLine(keyPath),
+                                ctx.line(keyPath),
                                 keyPath,
                                 "unknown key" + expected(allowed)));
             }
@@ -177,6 +177,17 @@ final class Fields {
             return null;
         }
         String rule = "must be a duration " + (allowZero ? ">= 0" : "> 0") + ", e.g. " + example;
+        if (value.isNumber()) {
+            // 300 is not 300s: Kubernetes durations always carry a unit
+            boolean fixable = value.asDouble() > 0 || (allowZero && value.asDouble() == 0);
+            ctx.error(
+                    path(key),
+                    rule
+                            + " (got the number "
+                            + value.asText()
+                            + (fixable ? "; add a unit: '" + value.asText() + "s')" : ")"));
+            return null;
+        }
         if (!value.isTextual()) {
             ctx.error(path(key), rule + " (got " + describe(value) + ")");
             return null;
@@ -184,7 +195,7 @@ final class Fields {
         try {
             Duration d = Durations.parse(value.asText());
             if (!allowZero && d.isZero()) {
-                ctx.error(path(key), rule + " (got " + value.asText() + ")");
+                ctx.error(path(key), rule + " (got '" + value.asText() + "')");
                 return null;
             }
             return d;

@@ -6,8 +6,9 @@ import java.util.Objects;
 /**
  * A HealingPolicy ({@code kubeskippy.io/v1alpha1}), read and validated, with defaults applied.
  *
- * @param contentHash SHA-256 of the document's canonical JSON (sorted keys): two documents with the
- *     same meaning and layout-only differences have the same hash
+ * @param contentHash SHA-256 of the document's canonical JSON (sorted keys), without {@code status}
+ *     and the metadata the API server sets: two documents with the same meaning and layout-only
+ *     differences have the same hash
  * @param version the first 12 hex digits of the content hash; the job keeps state per version
  */
 public record HealingPolicy(

@@ -36,7 +36,11 @@ public record MetricQuery(Kind kind, String query, BuiltInMetric builtIn) {
             case BUILT_IN -> "built-in " + builtIn.wireName() + ": " + builtIn.derivation();
             case INERT ->
                     builtIn != null
-                            ? "inert: " + builtIn.derivation()
+                            ? "inert: '"
+                                    + query
+                                    + "' has no defined meaning ("
+                                    + builtIn.derivation()
+                                    + ")"
                             : "inert: '" + query + "' is neither a built-in name nor PromQL";
         };
     }

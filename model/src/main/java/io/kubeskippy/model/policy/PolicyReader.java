@@ -31,6 +31,10 @@ public final class PolicyReader {
     private static final ObjectMapper CANONICAL =
             JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
 
+    /** The metadata that is part of a policy's meaning; the rest is set by the API server. */
+    private static final List<String> HASHED_METADATA =
+            List.of("name", "namespace", "labels", "annotations");
+
     private PolicyReader() {}
 
     /** Reads a file; an unreadable file gives a file-level error, never an exception. */
@@ -158,10 +162,24 @@ public final class PolicyReader {
         return new PolicyDocument(index, name, policy, root, ctx.diagnostics);
     }
 
-    /** SHA-256 of the canonical JSON (sorted keys) of {@code document}. */
+    /**
+     * SHA-256 of the canonical JSON (sorted keys) of {@code document}, without what the reader
+     * ignores: {@code status} and the metadata the API server sets ({@code uid}, {@code
+     * resourceVersion}, {@code managedFields}, ...). A status update of a HealingPolicy resource is
+     * not a new version of the policy.
+     */
     static String contentHash(JsonNode document) {
+        JsonNode meaning = document;
+        if (document.isObject()) {
+            ObjectNode copy = ((ObjectNode) document).deepCopy();
+            copy.remove("status");
+            if (copy.get("metadata") instanceof ObjectNode metadata) {
+                metadata.retain(HASHED_METADATA);
+            }
+            meaning = copy;
+        }
         try {
-            Object canonical = CANONICAL.treeToValue(document, Object.class);
+            Object canonical = CANONICAL.treeToValue(meaning, Object.class);
             byte[] json = CANONICAL.writeValueAsBytes(canonical);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {
@@ -192,11 +210,18 @@ public final class PolicyReader {
             diagnostics.add(new Diagnostic(severity, source, line(path), path, message));
         }
 
-        /** The line of {@code path}, or of its nearest ancestor that has one. */
+        /**
+         * The line of {@code path}'s key (of its value for a list item), or of its nearest ancestor
+         * that has one. The key, because a problem with {@code patchAction:} is on that line, not
+         * on the line of its first child.
+         */
         int line(String path) {
             String p = path;
             while (true) {
-                Integer line = lines.get(p);
+                Integer line = lines.get(p + "#key");
+                if (line == null) {
+                    line = lines.get(p);
+                }
                 if (line != null) {
                     return line;
                 }
@@ -206,11 +231,6 @@ public final class PolicyReader {
                 int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
                 p = cut < 0 ? "" : p.substring(0, cut);
             }
-        }
-
-        int keyLine(String path) {
-            Integer line = lines.get(path + "#key");
-            return line != null ? line : line(path);
         }
 
         boolean hasErrors() {

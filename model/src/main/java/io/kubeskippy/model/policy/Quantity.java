@@ -58,10 +58,16 @@ public record Quantity(BigDecimal value, String text) {
         BigDecimal value;
         if (suffix == null) {
             value = number;
-        } else if (suffix.startsWith("e") || suffix.startsWith("E")) {
-            value = number.scaleByPowerOfTen(Integer.parseInt(suffix.substring(1)));
-        } else {
+        } else if (SUFFIXES.containsKey(suffix)) {
+            // before the exponent: "E" and "Ei" (exa, exbi) start with an E too
             value = number.multiply(SUFFIXES.get(suffix));
+        } else {
+            try {
+                value = number.scaleByPowerOfTen(Integer.parseInt(suffix.substring(1)));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        "must be a quantity such as 512Mi, 1.5Gi or 250m, got '" + text + "'");
+            }
         }
         if (value.signum() < 0) {
             throw new IllegalArgumentException("must not be negative, got '" + text + "'");

@@ -201,10 +201,13 @@ final class SpecReader {
         Boolean allowProtected = f.bool("allowProtectedNamespaces");
         boolean allow = allowProtected != null && allowProtected;
         List<String> namespaces = f.strings("namespaces", false);
-        if (namespaces != null) {
-            for (int i = 0; i < namespaces.size(); i++) {
-                String ns = namespaces.get(i);
-                if (Selector.PROTECTED_NAMESPACES.contains(ns) && !allow) {
+        JsonNode rawNamespaces = f.raw("namespaces");
+        if (namespaces != null && !allow) {
+            // index the raw list: strings() drops invalid items, which would shift the path
+            for (int i = 0; i < rawNamespaces.size(); i++) {
+                String ns = rawNamespaces.get(i).asText();
+                if (rawNamespaces.get(i).isTextual()
+                        && Selector.PROTECTED_NAMESPACES.contains(ns)) {
                     ctx.error(
                             f.path("namespaces") + "[" + i + "]",
                             ns
@@ -253,20 +256,25 @@ final class SpecReader {
                         true,
                         wireNames(LabelSelector.Operator.class, LabelSelector.Operator::wireName));
         List<String> values = f.strings("values", false);
+        JsonNode rawValues = f.raw("values");
+        // judged on the raw list, so that "values: 5" is one error ("must be a list"), not two
+        boolean noValues = rawValues == null || (rawValues.isArray() && rawValues.isEmpty());
         if (op != null) {
             boolean needsValues =
                     op == LabelSelector.Operator.IN || op == LabelSelector.Operator.NOT_IN;
-            if (needsValues && (values == null || values.isEmpty())) {
+            if (needsValues && noValues) {
                 ctx.error(
                         f.path("values"),
                         "is required and must not be empty for operator " + op.wireName());
-            } else if (!needsValues && values != null && !values.isEmpty()) {
+            } else if (!needsValues && !noValues) {
                 ctx.error(f.path("values"), "must be empty for operator " + op.wireName());
             }
         }
         if (values != null) {
-            for (int i = 0; i < values.size(); i++) {
-                checkLabelValue(f.path("values") + "[" + i + "]", values.get(i));
+            for (int i = 0; i < rawValues.size(); i++) {
+                if (rawValues.get(i).isTextual() && !rawValues.get(i).asText().isBlank()) {
+                    checkLabelValue(f.path("values") + "[" + i + "]", rawValues.get(i).asText());
+                }
             }
         }
         return key == null || op == null ? null : new LabelSelector.Requirement(key, op, values);
@@ -503,14 +511,20 @@ final class SpecReader {
             return null;
         }
         String type = f.string("type", true, "Ready");
-        String status = f.string("status", true, "\"False\"");
+        String status = conditionStatus(f, "\"False\"");
         Duration duration = f.duration("duration", false, true, "2m");
+        return type == null || status == null ? null : new ConditionTrigger(type, status, duration);
+    }
+
+    /** A condition status: True, False or Unknown (quoted, else YAML reads a boolean). */
+    private String conditionStatus(Fields f, String example) {
+        String status = f.string("status", true, example);
         if (status != null && !Set.of("True", "False", "Unknown").contains(status)) {
             ctx.error(
                     f.path("status"), "must be one of True, False, Unknown, got '" + status + "'");
             return null;
         }
-        return type == null || status == null ? null : new ConditionTrigger(type, status, duration);
+        return status;
     }
 
     private TrendTrigger trendTrigger(Fields f) {
@@ -567,7 +581,7 @@ final class SpecReader {
             }
         }
         if (pattern == TrendTrigger.Pattern.GROWTH) {
-            if (minSlope == null && relativeTo == null) {
+            if (!f.has("minSlope") && !f.has("relativeTo")) {
                 ctx.error(
                         f.path("minSlope"),
                         "a growth trend needs minSlope (e.g. 1Mi, per second) or relativeTo: limit");
@@ -667,7 +681,7 @@ final class SpecReader {
         if (steps == null || within == null) {
             return null;
         }
-        if (steps.size() == 1 && absent == null) {
+        if (f.raw("steps").size() == 1 && !f.has("absent")) {
             ctx.error(
                     f.path("steps"),
                     "a sequence needs at least 2 steps, or 1 step and an absent step; for one event use an event trigger");
@@ -700,7 +714,7 @@ final class SpecReader {
             return null;
         }
         String type = c.string("type", true, "Ready");
-        String status = c.string("status", true, "\"True\"");
+        String status = conditionStatus(c, "\"True\"");
         return type == null || status == null
                 ? null
                 : new Step(name, null, new ConditionMatch(type, status));
@@ -731,7 +745,7 @@ final class SpecReader {
         String description = f.string("description", false);
         Integer priority = f.integer("priority", false, 0, 1000);
         Boolean requiresApproval = f.bool("requiresApproval");
-        if (type == null || name == null) {
+        if (type == null) {
             return null;
         }
         Map<ActionType, String> fieldOf =
@@ -813,6 +827,9 @@ final class SpecReader {
                             f.path("type"),
                             "custom actions load, but the actuator never executes them");
         }
+        if (name == null) {
+            return null; // reported; the parameters were still checked
+        }
         return new PolicyAction(
                 name, type, description, priority, requiresApproval, restart, scale, patch, delete);
     }
@@ -863,6 +880,12 @@ final class SpecReader {
                             + "), got "
                             + scale.minReplicas());
         }
+        if (direction == ScaleAction.Direction.ABSOLUTE && !f.has("replicas")) {
+            // the record's default step of 1 would scale the workload to 1 replica
+            ctx.error(
+                    f.path("replicas"),
+                    "is required for direction absolute: the number of replicas to scale to");
+        }
         if (direction == ScaleAction.Direction.ABSOLUTE
                 && replicas != null
                 && (replicas < scale.minReplicas() || replicas > scale.maxReplicas())) {
@@ -904,9 +927,12 @@ final class SpecReader {
         List<FieldPatch> patches = f.each("patches", false, 0, this::fieldPatch);
         ResourcePatch resources =
                 resourcePatch(f.object("resources", false, "container", "memory", "cpu"));
-        boolean empty =
-                patch == null && (patches == null || patches.isEmpty()) && resources == null;
-        if (empty && !f.has("patch") && !f.has("patches") && !f.has("resources")) {
+        // judged on what is written, so that an invalid patch is one error, not two;
+        // "patches: []" is no patch at all
+        JsonNode rawPatches = f.raw("patches");
+        boolean givesPatches =
+                rawPatches != null && !(rawPatches.isArray() && rawPatches.isEmpty());
+        if (!f.has("patch") && !givesPatches && !f.has("resources")) {
             ctx.error(f.path(), "a patch action needs a patch: give patch, patches or resources");
             return null;
         }

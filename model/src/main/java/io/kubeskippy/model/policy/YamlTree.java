@@ -72,8 +72,22 @@ final class YamlTree {
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
+            // "while parsing a flow sequence" started where the mistake is (an unclosed '[')
+            Mark start = e.getContextMark();
+            String context =
+                    e.getContext() != null
+                                    && start != null
+                                    && mark != null
+                                    && start.getLine() != mark.getLine()
+                            ? " ("
+                                    + oneLine(e.getContext())
+                                    + " that starts on line "
+                                    + (start.getLine() + 1)
+                                    + ")"
+                            : "";
             throw new YamlError(
-                    mark == null ? 0 : mark.getLine() + 1, "not valid YAML: " + oneLine(problem));
+                    mark == null ? 0 : mark.getLine() + 1,
+                    "not valid YAML: " + oneLine(problem) + context);
         } catch (YAMLException e) {
             throw new YamlError(0, "not valid YAML: " + oneLine(e.getMessage()));
         } catch (StackOverflowError e) {
@@ -99,6 +113,10 @@ final class YamlTree {
         JsonNodeFactory f = JsonNodeFactory.instance;
         if (node instanceof MappingNode mapping) {
             ObjectNode object = f.objectNode();
+            // SnakeYAML checks duplicate keys only when it constructs Java objects, not when it
+            // composes nodes, so they are checked here: YAML says a key appears once, and a
+            // silent "last one wins" hides the half of the policy the author meant.
+            Map<String, Integer> keyLines = new HashMap<>();
             for (NodeTuple tuple : mapping.getValue()) {
                 Node keyNode = tuple.getKeyNode();
                 if (!(keyNode instanceof ScalarNode key)) {
@@ -114,6 +132,15 @@ final class YamlTree {
                 }
                 String name = key.getValue();
                 String childPath = path.isEmpty() ? name : path + "." + name;
+                Integer first = keyLines.putIfAbsent(name, line(keyNode));
+                if (first != null) {
+                    throw new YamlError(
+                            line(keyNode),
+                            childPath
+                                    + ": duplicate key (also on line "
+                                    + first
+                                    + "); keep one of them");
+                }
                 lines.put(childPath + "#key", line(keyNode));
                 object.set(
                         name, convert(tuple.getValueNode(), childPath, lines, budget, depth + 1));

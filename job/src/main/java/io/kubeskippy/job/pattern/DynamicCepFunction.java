@@ -1,5 +1,6 @@
 package io.kubeskippy.job.pattern;
 
+import io.kubeskippy.job.policy.ActivePolicies;
 import io.kubeskippy.model.policy.HealingPolicy;
 import io.kubeskippy.model.policy.PolicyDocument;
 import io.kubeskippy.model.policy.PolicyReader;
@@ -63,11 +64,11 @@ public class DynamicCepFunction
 
     /** Where the active policy versions live: policy name -> update. */
     public static final MapStateDescriptor<String, PolicyUpdate> POLICIES =
-            new MapStateDescriptor<>(
-                    "active-policies", Types.STRING, TypeInformation.of(PolicyUpdate.class));
+            ActivePolicies.DESCRIPTOR;
 
     private final Duration step;
     private final Duration idleTtl;
+    private final ActivePolicies active;
 
     private transient RuntimeContextStateStore store;
     private transient ValueState<NFAState> nfaState;
@@ -84,8 +85,16 @@ public class DynamicCepFunction
      * @param idleTtl a key with no signal for this long is cleared
      */
     public DynamicCepFunction(Duration step, Duration idleTtl) {
+        this(step, idleTtl, ActivePolicies.none());
+    }
+
+    /**
+     * @param active the policies the job starts with, before any broadcast
+     */
+    public DynamicCepFunction(Duration step, Duration idleTtl, ActivePolicies active) {
         this.step = step;
         this.idleTtl = idleTtl;
+        this.active = active;
     }
 
     @Override
@@ -265,14 +274,9 @@ public class DynamicCepFunction
     public void processBroadcastElement(
             PolicyUpdate update, Context ctx, Collector<PatternMatch> out) throws Exception {
         BroadcastState<String, PolicyUpdate> policies = ctx.getBroadcastState(POLICIES);
-        PolicyUpdate previous = policies.get(update.name);
+        PolicyUpdate previous = active.apply(policies, update);
         if (previous != null && !update.isRemoval() && previous.version.equals(update.version)) {
             return; // same content: keep the state
-        }
-        if (update.isRemoval()) {
-            policies.remove(update.name);
-        } else {
-            policies.put(update.name, update);
         }
         nfas.keySet().removeIf(k -> k.startsWith(update.name + "|"));
         // Clear every key of an old version of this policy, in all the state we know of,
@@ -318,14 +322,14 @@ public class DynamicCepFunction
     private NFA<Signal> nfaFor(
             PatternKey key, ReadOnlyBroadcastState<String, PolicyUpdate> policies)
             throws Exception {
-        PolicyUpdate active = policies.get(key.policy());
-        if (active == null || !active.version.equals(key.version())) {
+        PolicyUpdate current = active.get(policies, key.policy());
+        if (current == null || !current.version.equals(key.version())) {
             return null;
         }
         String cacheKey = key.policy() + "|" + key.version() + "|" + key.trigger();
         NFA<Signal> nfa = nfas.get(cacheKey);
         if (nfa == null) {
-            Trigger trigger = trigger(active, key.trigger());
+            Trigger trigger = trigger(current, key.trigger());
             if (trigger == null) {
                 return null;
             }

@@ -1,11 +1,14 @@
 package io.kubeskippy.job.pattern;
 
+import io.kubeskippy.job.enrich.Candidate;
+import io.kubeskippy.job.policy.ActivePolicies;
 import io.kubeskippy.job.policy.PolicyVersions;
 import io.kubeskippy.model.policy.HealingPolicy;
 import io.kubeskippy.model.policy.PolicySpec;
 import io.kubeskippy.model.policy.Trigger;
 import io.kubeskippy.model.record.Finding;
 import io.kubeskippy.model.record.ResourceRef;
+import io.kubeskippy.model.serde.RecordCodec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -19,9 +22,11 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Turns pattern matches into Findings and applies the per-(target, policy) cooldown and dedupe, in
@@ -40,12 +45,24 @@ public class FindingFunction
     public static final String MONITOR = "monitor";
     public static final String POLICY_CHANGED = "policy changed";
 
+    /** Unsuppressed findings, with the policy version that allows them: on to enrichment. */
+    public static final OutputTag<Candidate> CANDIDATES =
+            new OutputTag<>("candidates", TypeInformation.of(Candidate.class));
+
+    private static final RecordCodec<Finding> FINDINGS = RecordCodec.findings();
+
     /** How long a finding id is remembered for dedupe, at least. */
     private static final Duration DEDUPE_HORIZON = Duration.ofHours(1);
+
+    private final ActivePolicies active;
 
     private transient ValueState<Long> coolUntil;
     private transient MapState<String, Long> seen;
     private transient PolicyVersions versions;
+
+    public FindingFunction(ActivePolicies active) {
+        this.active = active;
+    }
 
     @Override
     public void open(OpenContext openContext) {
@@ -69,10 +86,11 @@ public class FindingFunction
     public void processElement(PatternMatch match, ReadOnlyContext ctx, Collector<Finding> out)
             throws Exception {
         PatternKey key = match.patternKey();
-        PolicyUpdate active = ctx.getBroadcastState(DynamicCepFunction.POLICIES).get(key.policy());
+        PolicyUpdate current =
+                active.get(ctx.getBroadcastState(ActivePolicies.DESCRIPTOR), key.policy());
         HealingPolicy policy =
-                active != null && active.version.equals(key.version())
-                        ? versions.policy(active)
+                current != null && current.version.equals(key.version())
+                        ? versions.policy(current)
                         : null;
         Trigger trigger =
                 policy == null
@@ -106,6 +124,7 @@ public class FindingFunction
         }
         coolUntil.update(detectedAt + trigger.cooldownPeriod().toMillis());
         out.collect(finding);
+        ctx.output(CANDIDATES, Candidate.of(FINDINGS.encodeToString(finding), current));
     }
 
     @Override
@@ -126,11 +145,7 @@ public class FindingFunction
     @Override
     public void processBroadcastElement(PolicyUpdate update, Context ctx, Collector<Finding> out)
             throws Exception {
-        if (update.isRemoval()) {
-            ctx.getBroadcastState(DynamicCepFunction.POLICIES).remove(update.name);
-        } else {
-            ctx.getBroadcastState(DynamicCepFunction.POLICIES).put(update.name, update);
-        }
+        active.apply(ctx.getBroadcastState(ActivePolicies.DESCRIPTOR), update);
     }
 
     /** The finding of a match; its id depends only on the match, so a replay gives the same id. */

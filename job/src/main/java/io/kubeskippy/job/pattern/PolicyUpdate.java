@@ -6,7 +6,9 @@ import java.util.Objects;
  * A policy as it reaches the job on the broadcast side: its name, version and document (the JSON
  * published to {@code skippy.policies}), or a removal. A Flink POJO.
  */
-public class PolicyUpdate {
+public class PolicyUpdate implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     public String name;
 

@@ -1,0 +1,269 @@
+package io.kubeskippy.job.kafka;
+
+import static io.kubeskippy.job.Recordings.MI;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.kubeskippy.embedded.EmbeddedKafka;
+import io.kubeskippy.job.JobSettings;
+import io.kubeskippy.job.Recordings;
+import io.kubeskippy.model.Topics;
+import io.kubeskippy.model.record.DeadLetter;
+import io.kubeskippy.model.record.Finding;
+import io.kubeskippy.model.record.HealingAction;
+import io.kubeskippy.model.serde.RecordCodec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The job against a real broker in a MiniCluster: policies from the policy topic, actions out
+ * exactly once, findings and dead letters out, and a policy change taking effect while it runs.
+ */
+class KafkaJobITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final Topics TOPICS = Topics.defaults();
+
+    private static EmbeddedKafka kafka;
+    private static KafkaProducer<String, String> producer;
+    private static ScheduledExecutorService heartbeat;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka =
+                EmbeddedKafka.builder(Files.createTempDirectory(Path.of("target"), "kafka-job-"))
+                        .start();
+        kafka.createTopics(TOPICS, 2);
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+        // Live clusters stream samples all the time; that is what moves event time on.
+        heartbeat = Executors.newSingleThreadScheduledExecutor();
+        heartbeat.scheduleAtFixedRate(
+                () -> {
+                    for (String pod :
+                            new String[] {"steady-1", "steady-2", "steady-3", "steady-4"}) {
+                        send(TOPICS.metrics(), "shop/" + pod, sample(pod, Instant.now(), 100 * MI));
+                    }
+                },
+                0,
+                200,
+                TimeUnit.MILLISECONDS);
+    }
+
+    @AfterAll
+    static void stop() {
+        heartbeat.shutdownNow();
+        producer.close();
+        kafka.close();
+    }
+
+    private static String sample(String pod, Instant at, double value) {
+        return new io.kubeskippy.model.serde.RecordCodec<>(
+                        io.kubeskippy.model.record.MetricSample.class,
+                        1 << 20,
+                        java.time.Clock.systemUTC())
+                .encodeToString(
+                        new io.kubeskippy.model.record.MetricSample(
+                                "container_memory_working_set_bytes",
+                                Map.of("namespace", "shop", "pod", pod, "container", "app"),
+                                at.toEpochMilli(),
+                                value));
+    }
+
+    private static void send(String topic, String key, String value) {
+        producer.send(new ProducerRecord<>(topic, key, value));
+    }
+
+    private static String policy(String name, int count) {
+        return """
+                {"apiVersion":"kubeskippy.io/v1alpha1","kind":"HealingPolicy","metadata":{"name":"%s"},
+                 "spec":{"selector":{"resources":[{"kind":"Pod"}]},
+                  "triggers":[{"name":"back-off","type":"event","cooldownPeriod":"1m",
+                    "eventTrigger":{"reason":"BackOff","type":"Warning","count":%d,"window":"5m"}}],
+                  "actions":[{"name":"delete-pod","type":"delete"}],"mode":"automatic"}}
+                """
+                .formatted(name, count);
+    }
+
+    /** Writes the pod and {@code backOffs} BackOff events at now, via the recordings builder. */
+    private static void crashLoop(String pod, int backOffs) throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("target"), "kafka-job-rec-");
+        Instant now = Instant.now();
+        Recordings r = new Recordings().pod("shop", pod, pod, 512 * MI, now.minusSeconds(600));
+        for (int i = 0; i < backOffs; i++) {
+            r.event("shop", pod, "BackOff", "Warning", now.plusMillis(10L * i));
+        }
+        r.write(dir);
+        Files.readAllLines(dir.resolve("pods.jsonl"))
+                .forEach(l -> send(TOPICS.pods(), "shop/" + pod, l));
+        Files.readAllLines(dir.resolve("events.jsonl"))
+                .forEach(l -> send(TOPICS.events(), "shop/" + pod, l));
+        producer.flush();
+    }
+
+    private static <T> List<T> readCommitted(
+            String topic,
+            RecordCodec<T> codec,
+            List<T> into,
+            KafkaConsumer<byte[], byte[]> consumer) {
+        consumer.poll(Duration.ofMillis(200))
+                .forEach(r -> into.add(codec.decodeOrThrow(r.value())));
+        return into;
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + topic + "-" + System.nanoTime());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        c.subscribe(List.of(topic));
+        return c;
+    }
+
+    @Test
+    void detectsActsHotReloadsAndDeadLetters() throws Exception {
+        send(TOPICS.policies(), "crash-loop", policy("crash-loop", 3));
+        producer.flush();
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobSettings settings =
+                JobSettings.from(
+                        Map.of(
+                                "kafka", kafka.bootstrapServers(),
+                                "start-from", "earliest",
+                                "checkpoint-interval", "1s",
+                                "out-of-orderness", "500ms",
+                                "source-idleness", "1s",
+                                "parallelism", "2"),
+                        TOPICS);
+        KafkaJob.build(env, settings);
+        JobClient job = env.executeAsync("kafka-job-it");
+        try (KafkaConsumer<byte[], byte[]> actions = consumer(TOPICS.actions());
+                KafkaConsumer<byte[], byte[]> findings = consumer(TOPICS.findings());
+                KafkaConsumer<byte[], byte[]> dead = consumer(TOPICS.deadletter())) {
+            List<HealingAction> seen = new ArrayList<>();
+            List<Finding> found = new ArrayList<>();
+
+            // v1: three BackOffs act, two do not
+            crashLoop("cart-1", 3);
+            crashLoop("web-1", 2);
+
+            await().atMost(WAIT)
+                    .pollInSameThread()
+                    .until(
+                            () ->
+                                    readCommitted(
+                                                            TOPICS.actions(),
+                                                            RecordCodec.healingActions(),
+                                                            seen,
+                                                            actions)
+                                                    .size()
+                                            >= 1);
+            assertThat(seen)
+                    .extracting(a -> a.spec().targetResource().id())
+                    .containsExactly("Pod/shop/cart-1");
+            assertThat(seen.get(0).spec().action().name()).isEqualTo("delete-pod");
+            await().atMost(WAIT)
+                    .pollInSameThread()
+                    .until(
+                            () ->
+                                    !readCommitted(
+                                                    TOPICS.findings(),
+                                                    RecordCodec.findings(),
+                                                    found,
+                                                    findings)
+                                            .isEmpty());
+
+            // v2 while running: two BackOffs are enough now
+            send(TOPICS.policies(), "crash-loop", policy("crash-loop", 2));
+            producer.flush();
+            long changedAt = System.nanoTime();
+            await().atMost(WAIT)
+                    .pollInSameThread()
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(
+                            () -> {
+                                crashLoop("api-" + (System.nanoTime() % 100000), 2);
+                                return readCommitted(
+                                                TOPICS.actions(),
+                                                RecordCodec.healingActions(),
+                                                seen,
+                                                actions)
+                                        .stream()
+                                        .anyMatch(
+                                                a ->
+                                                        a.spec()
+                                                                .targetResource()
+                                                                .name()
+                                                                .startsWith("api-"));
+                            });
+            System.out.printf(
+                    "policy change to first action under it: %d ms%n",
+                    (System.nanoTime() - changedAt) / 1_000_000);
+
+            // a record nobody can read goes to the dead-letter topic, and the job keeps running
+            send(TOPICS.metrics(), "shop/broken", "{\"name\": 42");
+            producer.flush();
+            List<DeadLetter> letters = new ArrayList<>();
+            await().atMost(WAIT)
+                    .pollInSameThread()
+                    .until(
+                            () ->
+                                    !readCommitted(
+                                                    TOPICS.deadletter(),
+                                                    RecordCodec.deadLetters(),
+                                                    letters,
+                                                    dead)
+                                            .isEmpty());
+            assertThat(letters.get(0).sourceTopic()).isEqualTo(TOPICS.metrics());
+            assertThat(letters.get(0).reason())
+                    .isEqualTo("MetricSample: name: expected a string, got 42 at line 1 column 10");
+            assertThat(letters.get(0).value())
+                    .asString(StandardCharsets.UTF_8)
+                    .isEqualTo("{\"name\": 42");
+
+            // every action id is unique on the topic
+            assertThat(seen).extracting(HealingAction::name).doesNotHaveDuplicates();
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -38,6 +38,13 @@ public final class Skippy implements Runnable {
     static CommandLine newCommandLine() {
         CommandLine cli = new CommandLine(new Skippy());
         cli.setExecutionExceptionHandler(Skippy::handleError);
+        for (String name : new String[] {"job", "replay"}) {
+            cli.getSubcommands()
+                    .get(name)
+                    .getCommandSpec()
+                    .usageMessage()
+                    .footer(io.kubeskippy.job.JobArgs.help());
+        }
         return cli;
     }
 

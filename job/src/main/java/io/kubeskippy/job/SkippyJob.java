@@ -71,6 +71,34 @@ public final class SkippyJob {
     }
 
     /**
+     * Event time for a replay: a watermark after every record (the input is sorted), so timers fire
+     * at the same points in every run and a replay is deterministic.
+     */
+    public static WatermarkStrategy<SourceRecord> replayWatermarks(JobSettings settings) {
+        long lag = settings.outOfOrderness().toMillis();
+        return WatermarkStrategy.<SourceRecord>forGenerator(
+                        ctx ->
+                                new org.apache.flink.api.common.eventtime.WatermarkGenerator<>() {
+                                    @Override
+                                    public void onEvent(
+                                            SourceRecord event,
+                                            long ts,
+                                            org.apache.flink.api.common.eventtime.WatermarkOutput
+                                                    out) {
+                                        out.emitWatermark(
+                                                new org.apache.flink.api.common.eventtime.Watermark(
+                                                        ts - lag));
+                                    }
+
+                                    @Override
+                                    public void onPeriodicEmit(
+                                            org.apache.flink.api.common.eventtime.WatermarkOutput
+                                                    out) {}
+                                })
+                .withTimestampAssigner((r, ts) -> r.timestampMs());
+    }
+
+    /**
      * Policies are rare and their time does not matter (broadcast state applies on arrival), so
      * their input must never hold event time back: it always reports the end of time, and the
      * operators they join take the other input's watermark.

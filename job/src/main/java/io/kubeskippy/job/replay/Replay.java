@@ -56,14 +56,15 @@ public final class Replay {
     }
 
     /**
-     * Reads every policy file under {@code policies} (a file or a directory).
+     * Reads the policy files of {@code policies}: a file, or a directory's files (not its
+     * subdirectories, so {@code policies/} means the shipped policies, not their test data).
      *
      * @throws IllegalArgumentException with every error, if any file has one
      */
     public static Map<String, PolicyUpdate> readPolicies(Path policies) {
         List<Path> files = new ArrayList<>();
         if (Files.isDirectory(policies)) {
-            try (Stream<Path> walk = Files.walk(policies)) {
+            try (Stream<Path> walk = Files.list(policies)) {
                 walk.filter(Files::isRegularFile)
                         .filter(p -> p.toString().matches(".*\\.(yaml|yml|json)$"))
                         .sorted()
@@ -185,7 +186,7 @@ public final class Replay {
         TypeInformation<SourceRecord> type = TypeInformation.of(SourceRecord.class);
         DataStream<SourceRecord> data =
                 env.fromData(records, type)
-                        .assignTimestampsAndWatermarks(SkippyJob.recordWatermarks(settings));
+                        .assignTimestampsAndWatermarks(SkippyJob.replayWatermarks(settings));
         List<SourceRecord> policyRecords =
                 policies.values().stream().map(SourceRecord::of).toList();
         DataStream<SourceRecord> policyStream = env.fromData(policyRecords, type);

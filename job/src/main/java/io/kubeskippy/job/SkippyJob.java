@@ -197,6 +197,20 @@ public final class SkippyJob {
     static final class SplitDeadLetters<T> extends ProcessFunction<SourceRecord, T> {
         private static final long serialVersionUID = 1L;
         private final Class<T> type;
+        private transient java.util.Map<String, org.apache.flink.metrics.Counter> counters;
+
+        @Override
+        public void open(org.apache.flink.api.common.functions.OpenContext openContext) {
+            var group = JobMetrics.group(getRuntimeContext());
+            counters = new java.util.HashMap<>();
+            for (String kind : new String[] {"SAMPLE", "POD", "EVENT", "POLICY"}) {
+                counters.put(
+                        kind,
+                        group.addGroup("kind", kind.toLowerCase(java.util.Locale.ROOT))
+                                .counter("recordsIn"));
+            }
+            counters.put("dead", group.counter("deadLetters"));
+        }
 
         SplitDeadLetters(Class<T> type) {
             this.type = type;
@@ -205,10 +219,13 @@ public final class SkippyJob {
         @Override
         public void processElement(SourceRecord r, Context ctx, Collector<T> out) {
             if (r.deadLetter != null) {
+                counters.get("dead").inc();
                 ctx.output(DEAD_LETTERS, r.deadLetter);
             } else if (type == PodInput.class && r.input != null) {
+                counters.get(r.input.kind.name()).inc();
                 out.collect(type.cast(r.input));
             } else if (type == PolicyUpdate.class && r.policy != null) {
+                counters.get("POLICY").inc();
                 out.collect(type.cast(r.policy));
             }
         }
@@ -221,11 +238,13 @@ public final class SkippyJob {
         private static final long serialVersionUID = 1L;
         private transient RecordCodec<Finding> findingCodec;
         private transient PolicyVersions versions;
+        private transient java.util.Map<String, org.apache.flink.metrics.Counter> byType;
 
         @Override
         public void open(org.apache.flink.api.common.functions.OpenContext openContext) {
             findingCodec = RecordCodec.findings();
             versions = new PolicyVersions();
+            byType = new java.util.HashMap<>();
         }
 
         @Override
@@ -239,7 +258,19 @@ public final class SkippyJob {
                             : Json.mapper().readValue(c.enrichment, HealingAction.Enrichment.class);
             var policy = versions.policy(c.policy);
             if (policy != null) {
-                ActionBuilder.build(finding, policy, enrichment).ifPresent(out::collect);
+                ActionBuilder.build(finding, policy, enrichment)
+                        .ifPresent(
+                                a -> {
+                                    String type = a.spec().action().type().wireName();
+                                    byType.computeIfAbsent(
+                                                    type,
+                                                    t ->
+                                                            JobMetrics.group(getRuntimeContext())
+                                                                    .addGroup("type", t)
+                                                                    .counter("actionsOut"))
+                                            .inc();
+                                    out.collect(a);
+                                });
             }
         }
     }

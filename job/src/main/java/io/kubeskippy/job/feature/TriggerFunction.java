@@ -14,11 +14,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -43,7 +43,7 @@ public class TriggerFunction
     private transient ValueState<Double> limit;
     private transient ValueState<Long> lastSeen;
     private transient PolicyVersions versions;
-    private transient AtomicLong featurePoints;
+    private transient Counter featurePoints;
 
     /**
      * @param metricStep the step of metric (threshold) triggers
@@ -68,8 +68,8 @@ public class TriggerFunction
         lastSeen =
                 getRuntimeContext().getState(new ValueStateDescriptor<>("last-seen", Types.LONG));
         versions = new PolicyVersions();
-        featurePoints = new AtomicLong();
-        getRuntimeContext().getMetricGroup().gauge("featurePoints", featurePoints::get);
+        featurePoints =
+                io.kubeskippy.job.JobMetrics.group(getRuntimeContext()).counter("featurePoints");
     }
 
     @Override
@@ -160,7 +160,7 @@ public class TriggerFunction
         long at = window.newestTimestamp();
         Double lim = limit.value();
         double limitValue = lim == null ? Double.NaN : lim;
-        featurePoints.incrementAndGet();
+        featurePoints.inc();
         if (trigger.type() == Trigger.Type.TREND) {
             TrendTrigger t = trigger.trendTrigger();
             TrendDecision decision;

@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
@@ -39,6 +38,7 @@ import org.apache.flink.cep.nfa.sharedbuffer.SharedBuffer;
 import org.apache.flink.cep.nfa.sharedbuffer.SharedBufferAccessor;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.KeyedStateFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -76,9 +76,10 @@ public class DynamicCepFunction
     private transient ValueState<Long> lastSeen;
     private transient SharedBuffer<Signal> sharedBuffer;
     private transient Map<String, NFA<Signal>> nfas;
-    private transient AtomicLong staleSignals;
-    private transient AtomicLong matches;
+    private transient Counter staleSignals;
+    private transient Counter matches;
     private transient volatile long lastReloadLatencyMs;
+    private transient volatile int activeVersions;
 
     /**
      * @param step the feature interval, used by metric triggers (points per duration)
@@ -113,13 +114,12 @@ public class DynamicCepFunction
         lastSeen = store.getState(new ValueStateDescriptor<>("last-seen", Types.LONG));
         sharedBuffer = new SharedBuffer<>(store, signals, new SharedBufferCacheConfig());
         nfas = new HashMap<>();
-        staleSignals = new AtomicLong();
-        matches = new AtomicLong();
-        var group = getRuntimeContext().getMetricGroup();
-        group.gauge("staleSignals", staleSignals::get);
-        group.gauge("patternMatches", matches::get);
+        var group = io.kubeskippy.job.JobMetrics.group(getRuntimeContext());
+        staleSignals = group.counter("staleSignals");
+        matches = group.counter("patternMatches");
         group.gauge("compiledPatterns", () -> nfas.size());
         group.gauge("policyReloadLatencyMs", () -> lastReloadLatencyMs);
+        group.gauge("activePolicyVersions", () -> activeVersions);
     }
 
     @Override
@@ -139,7 +139,7 @@ public class DynamicCepFunction
             throws Exception {
         PatternKey key = PatternKey.parse(ctx.getCurrentKey());
         if (nfaFor(key, ctx.getBroadcastState(POLICIES)) == null) {
-            staleSignals.incrementAndGet();
+            staleSignals.inc();
             return;
         }
         long ts = signal.timestampMs;
@@ -265,7 +265,7 @@ public class DynamicCepFunction
             m.detectedAtMs = last.timestampMs;
             m.evidence = new HashMap<>(last.evidence);
             m.evidence.put("signals", (double) m.signals);
-            matches.incrementAndGet();
+            matches.inc();
             out.collect(m);
         }
     }
@@ -285,6 +285,7 @@ public class DynamicCepFunction
             clearStale(ctx, descriptor, update);
         }
         lastReloadLatencyMs = Math.max(0, System.currentTimeMillis() - update.receivedAtMs);
+        activeVersions = active.all(policies).size();
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

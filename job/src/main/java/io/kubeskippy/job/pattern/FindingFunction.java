@@ -59,6 +59,7 @@ public class FindingFunction
     private transient ValueState<Long> coolUntil;
     private transient MapState<String, Long> seen;
     private transient PolicyVersions versions;
+    private transient Map<String, org.apache.flink.metrics.Counter> counters;
 
     public FindingFunction(ActivePolicies active) {
         this.active = active;
@@ -74,6 +75,7 @@ public class FindingFunction
                                 new MapStateDescriptor<>(
                                         "seen-findings", Types.STRING, Types.LONG));
         versions = new PolicyVersions();
+        counters = new java.util.HashMap<>();
     }
 
     /** The key of a match in this function: {@code target|policy}. */
@@ -101,12 +103,12 @@ public class FindingFunction
                                 .orElse(null);
         Finding finding = finding(match, key, trigger);
         if (trigger == null) {
-            out.collect(finding.suppress(POLICY_CHANGED));
+            emit(out, finding.suppress(POLICY_CHANGED));
             return;
         }
         long detectedAt = match.detectedAtMs;
         if (seen.contains(finding.id())) {
-            out.collect(finding.suppress(DUPLICATE));
+            emit(out, finding.suppress(DUPLICATE));
             return;
         }
         seen.put(finding.id(), detectedAt);
@@ -115,16 +117,38 @@ public class FindingFunction
 
         Long until = coolUntil.value();
         if (until != null && detectedAt < until) {
-            out.collect(finding.suppress(COOLDOWN));
+            emit(out, finding.suppress(COOLDOWN));
             return;
         }
         if (policy.spec().mode() == PolicySpec.Mode.MONITOR) {
-            out.collect(finding.suppress(MONITOR));
+            emit(out, finding.suppress(MONITOR));
             return;
         }
         coolUntil.update(detectedAt + trigger.cooldownPeriod().toMillis());
-        out.collect(finding);
+        emit(out, finding);
         ctx.output(CANDIDATES, Candidate.of(FINDINGS.encodeToString(finding), current));
+    }
+
+    private void emit(Collector<Finding> out, Finding finding) {
+        String key =
+                finding.pattern()
+                        + "|"
+                        + (finding.suppressed() == null ? "" : finding.suppressed());
+        counters.computeIfAbsent(
+                        key,
+                        k -> {
+                            var group =
+                                    io.kubeskippy.job.JobMetrics.group(getRuntimeContext())
+                                            .addGroup("pattern", finding.pattern());
+                            return finding.suppressed() == null
+                                    ? group.counter("findings")
+                                    : group.addGroup(
+                                                    "suppressed",
+                                                    finding.suppressed().replace(' ', '_'))
+                                            .counter("findingsSuppressed");
+                        })
+                .inc();
+        out.collect(finding);
     }
 
     @Override

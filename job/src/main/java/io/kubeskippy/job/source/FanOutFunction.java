@@ -11,11 +11,11 @@ import io.kubeskippy.model.policy.Trigger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -34,8 +34,8 @@ public class FanOutFunction
 
     private transient ValueState<PodState> podState;
     private transient PolicyVersions versions;
-    private transient AtomicLong samplesWithoutPod;
-    private transient AtomicLong fannedOut;
+    private transient Counter samplesWithoutPod;
+    private transient Counter fannedOut;
 
     public FanOutFunction(ActivePolicies active) {
         this.active = active;
@@ -49,12 +49,9 @@ public class FanOutFunction
                                 new ValueStateDescriptor<>(
                                         "pod", TypeInformation.of(PodState.class)));
         versions = new PolicyVersions();
-        samplesWithoutPod = new AtomicLong();
-        fannedOut = new AtomicLong();
-        getRuntimeContext()
-                .getMetricGroup()
-                .gauge("samplesWithoutPodState", samplesWithoutPod::get);
-        getRuntimeContext().getMetricGroup().gauge("triggerInputs", fannedOut::get);
+        var metrics = io.kubeskippy.job.JobMetrics.group(getRuntimeContext());
+        samplesWithoutPod = metrics.counter("samplesWithoutPodState");
+        fannedOut = metrics.counter("triggerInputs");
     }
 
     @Override
@@ -74,7 +71,7 @@ public class FanOutFunction
             throws Exception {
         PodState pod = podState.value();
         if (pod == null) {
-            samplesWithoutPod.incrementAndGet();
+            samplesWithoutPod.inc();
         }
         String namespace = in.labels.getOrDefault("namespace", namespaceOf(in.key));
         String podName = in.labels.getOrDefault("pod", nameOf(in.key));
@@ -265,7 +262,7 @@ public class FanOutFunction
     }
 
     private void emit(TriggerInput t, Collector<TriggerInput> out) {
-        fannedOut.incrementAndGet();
+        fannedOut.inc();
         out.collect(t);
     }
 

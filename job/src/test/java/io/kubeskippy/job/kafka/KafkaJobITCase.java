@@ -55,7 +55,9 @@ class KafkaJobITCase {
                             .build());
 
     private static final Duration WAIT = Duration.ofSeconds(90);
-    private static final Topics TOPICS = Topics.defaults();
+
+    /** Each test has its own topics, so one test's records are not another's input. */
+    private static volatile Topics TOPICS = Topics.defaults();
 
     private static EmbeddedKafka kafka;
     private static KafkaProducer<String, String> producer;
@@ -85,6 +87,19 @@ class KafkaJobITCase {
                 TimeUnit.MILLISECONDS);
     }
 
+    @org.junit.jupiter.api.BeforeEach
+    void ownTopics(org.junit.jupiter.api.TestInfo test) throws Exception {
+        String suffix = "." + test.getTestMethod().orElseThrow().getName();
+        java.util.EnumMap<io.kubeskippy.model.Topic, String> names =
+                new java.util.EnumMap<>(io.kubeskippy.model.Topic.class);
+        for (io.kubeskippy.model.Topic t : io.kubeskippy.model.Topic.values()) {
+            names.put(t, t.defaultName() + suffix);
+        }
+        Topics topics = Topics.of(names);
+        kafka.createTopics(topics, 2);
+        TOPICS = topics;
+    }
+
     @AfterAll
     static void stop() {
         heartbeat.shutdownNow();
@@ -110,23 +125,31 @@ class KafkaJobITCase {
     }
 
     private static String policy(String name, int count) {
+        return policy(name, count, "BackOff");
+    }
+
+    private static String policy(String name, int count, String reason) {
         return """
                 {"apiVersion":"kubeskippy.io/v1alpha1","kind":"HealingPolicy","metadata":{"name":"%s"},
                  "spec":{"selector":{"resources":[{"kind":"Pod"}]},
                   "triggers":[{"name":"back-off","type":"event","cooldownPeriod":"1m",
-                    "eventTrigger":{"reason":"BackOff","type":"Warning","count":%d,"window":"5m"}}],
+                    "eventTrigger":{"reason":"%s","type":"Warning","count":%d,"window":"5m"}}],
                   "actions":[{"name":"delete-pod","type":"delete"}],"mode":"automatic"}}
                 """
-                .formatted(name, count);
+                .formatted(name, reason, count);
     }
 
     /** Writes the pod and {@code backOffs} BackOff events at now, via the recordings builder. */
     private static void crashLoop(String pod, int backOffs) throws Exception {
+        crashLoop(pod, backOffs, "BackOff");
+    }
+
+    private static void crashLoop(String pod, int backOffs, String reason) throws Exception {
         Path dir = Files.createTempDirectory(Path.of("target"), "kafka-job-rec-");
         Instant now = Instant.now();
         Recordings r = new Recordings().pod("shop", pod, pod, 512 * MI, now.minusSeconds(600));
         for (int i = 0; i < backOffs; i++) {
-            r.event("shop", pod, "BackOff", "Warning", now.plusMillis(10L * i));
+            r.event("shop", pod, reason, "Warning", now.plusMillis(10L * i));
         }
         r.write(dir);
         Files.readAllLines(dir.resolve("pods.jsonl"))
@@ -239,6 +262,49 @@ class KafkaJobITCase {
                     "policy change to first action under it: %d ms%n",
                     (System.nanoTime() - changedAt) / 1_000_000);
 
+            // add a policy and remove another while running
+            send(TOPICS.policies(), "unhealthy", policy("unhealthy", 1, "Unhealthy"));
+            producer.send(new ProducerRecord<>(TOPICS.policies(), "crash-loop", null));
+            producer.flush();
+            await().atMost(WAIT)
+                    .pollInSameThread()
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(
+                            () -> {
+                                crashLoop("probe-" + (System.nanoTime() % 100000), 1, "Unhealthy");
+                                return readCommitted(
+                                                TOPICS.actions(),
+                                                RecordCodec.healingActions(),
+                                                seen,
+                                                actions)
+                                        .stream()
+                                        .anyMatch(
+                                                a ->
+                                                        a.spec()
+                                                                .policyRef()
+                                                                .name()
+                                                                .equals("unhealthy"));
+                            });
+            crashLoop("gone-1", 3);
+            crashLoop("probe-last", 1, "Unhealthy");
+            await().atMost(WAIT)
+                    .pollInSameThread()
+                    .until(
+                            () ->
+                                    readCommitted(
+                                                    TOPICS.actions(),
+                                                    RecordCodec.healingActions(),
+                                                    seen,
+                                                    actions)
+                                            .stream()
+                                            .anyMatch(
+                                                    a ->
+                                                            a.spec()
+                                                                    .targetResource()
+                                                                    .name()
+                                                                    .equals("probe-last")));
+            assertThat(seen).noneMatch(a -> a.spec().targetResource().name().equals("gone-1"));
+
             // a record nobody can read goes to the dead-letter topic, and the job keeps running
             send(TOPICS.metrics(), "shop/broken", "{\"name\": 42");
             producer.flush();
@@ -265,5 +331,115 @@ class KafkaJobITCase {
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void restartFromACheckpointWritesNoActionTwice() throws Exception {
+        String policy = "crash-loop-eo";
+        send(TOPICS.policies(), policy, policy(policy, 3));
+        producer.flush();
+        Path checkpoints =
+                Files.createTempDirectory(Path.of("target"), "checkpoints-").toAbsolutePath();
+        org.apache.flink.configuration.Configuration conf =
+                new org.apache.flink.configuration.Configuration();
+        conf.set(
+                org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                checkpoints.toUri().toString());
+        conf.set(
+                org.apache.flink.configuration.CheckpointingOptions
+                        .EXTERNALIZED_CHECKPOINT_RETENTION,
+                org.apache.flink.configuration.ExternalizedCheckpointRetention
+                        .RETAIN_ON_CANCELLATION);
+        JobSettings settings =
+                JobSettings.from(
+                        Map.of(
+                                "kafka", kafka.bootstrapServers(),
+                                "start-from", "latest",
+                                "group-id", "eo-it",
+                                "checkpoint-interval", "1s",
+                                "out-of-orderness", "500ms",
+                                "source-idleness", "1s",
+                                "parallelism", "2"),
+                        TOPICS);
+        List<String> pods = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            pods.add("eo-" + i);
+        }
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        KafkaJob.build(env, settings);
+        JobClient first = env.executeAsync("eo-first");
+        List<HealingAction> seen = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> actions = consumer(TOPICS.actions())) {
+            Thread.sleep(3000); // the sources start at the latest offsets: let them start first
+            for (String pod : pods.subList(0, 5)) {
+                crashLoop(pod, 3);
+            }
+            await().atMost(WAIT)
+                    .pollInSameThread()
+                    .until(
+                            () ->
+                                    ours(
+                                                            readCommitted(
+                                                                    TOPICS.actions(),
+                                                                    RecordCodec.healingActions(),
+                                                                    seen,
+                                                                    actions),
+                                                            policy)
+                                                    .size()
+                                            >= 2);
+            // stop abruptly, after at least one completed checkpoint; what happened since is
+            // uncommitted
+            first.cancel().get(60, TimeUnit.SECONDS);
+
+            Path latest;
+            try (var walk = Files.walk(checkpoints)) {
+                latest =
+                        walk.filter(p -> p.getFileName().toString().equals("_metadata"))
+                                .max(java.util.Comparator.comparing(p -> p.toFile().lastModified()))
+                                .orElseThrow()
+                                .getParent();
+            }
+            conf.set(
+                    org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH,
+                    latest.toUri().toString());
+            StreamExecutionEnvironment again =
+                    StreamExecutionEnvironment.getExecutionEnvironment(conf);
+            KafkaJob.build(again, settings);
+            JobClient second = again.executeAsync("eo-second");
+            try {
+                Thread.sleep(3000);
+                for (String pod : pods.subList(5, 8)) {
+                    crashLoop(pod, 3);
+                }
+                await().atMost(WAIT)
+                        .pollInSameThread()
+                        .until(
+                                () ->
+                                        ours(
+                                                                readCommitted(
+                                                                        TOPICS.actions(),
+                                                                        RecordCodec
+                                                                                .healingActions(),
+                                                                        seen,
+                                                                        actions),
+                                                                policy)
+                                                        .size()
+                                                >= pods.size());
+                Thread.sleep(3000); // a late duplicate would be committed by now
+                readCommitted(TOPICS.actions(), RecordCodec.healingActions(), seen, actions);
+                List<HealingAction> mine = ours(seen, policy);
+                assertThat(mine).extracting(HealingAction::name).doesNotHaveDuplicates();
+                assertThat(mine)
+                        .extracting(a -> a.spec().targetResource().name())
+                        .containsExactlyInAnyOrderElementsOf(pods);
+            } finally {
+                second.cancel().get(60, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static List<HealingAction> ours(List<HealingAction> actions, String policy) {
+        return actions.stream().filter(a -> a.spec().policyRef().name().equals(policy)).toList();
     }
 }

@@ -57,10 +57,7 @@ class SkippyTest {
     @ValueSource(
             strings = {
                 "demo",
-                "replay",
                 "bench",
-                "ingest",
-                "job",
                 "actuator",
                 "policy test",
                 "actions tail",

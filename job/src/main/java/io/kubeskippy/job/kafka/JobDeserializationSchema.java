@@ -40,6 +40,10 @@ public final class JobDeserializationSchema
                         record.key(),
                         record.value());
         if (r != null) {
+            if (r.policy != null && record.timestamp() > 0) {
+                // reload latency is measured from when the policy reached its topic
+                r.policy.receivedAtMs = record.timestamp();
+            }
             out.collect(r);
         }
     }

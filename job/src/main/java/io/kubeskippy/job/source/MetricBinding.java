@@ -48,13 +48,6 @@ public record MetricBinding(
     public static final String MEMORY_WORKING_SET = "container_memory_working_set_bytes";
     public static final String CPU_USAGE_SECONDS = "container_cpu_usage_seconds_total";
 
-    /**
-     * The name ingest gives samples of a policy's PromQL query: {@code kubeskippy:policy:trigger}.
-     */
-    public static String promqlSampleName(String policy, String trigger) {
-        return "kubeskippy:" + policy + ":" + trigger;
-    }
-
     /** The binding of a trend or metric trigger, or null when nothing feeds it (inert). */
     public static MetricBinding of(String policy, Trigger trigger) {
         return switch (trigger.type()) {
@@ -85,7 +78,7 @@ public record MetricBinding(
         if (q.kind() == MetricQuery.Kind.PROMQL) {
             return new MetricBinding(
                     Source.SAMPLES,
-                    promqlSampleName(policy, trigger.name()),
+                    MetricQuery.sampleName(policy, trigger.name()),
                     Map.of(),
                     false,
                     Limit.NONE,

@@ -50,9 +50,80 @@ class KafkaJobITCase {
     static final MiniClusterExtension FLINK =
             new MiniClusterExtension(
                     new MiniClusterResourceConfiguration.Builder()
+                            .setConfiguration(fastMetrics())
                             .setNumberTaskManagers(1)
                             .setNumberSlotsPerTaskManager(2)
                             .build());
+
+    private static org.apache.flink.configuration.Configuration fastMetrics() {
+        org.apache.flink.configuration.Configuration c =
+                new org.apache.flink.configuration.Configuration();
+        c.setString("metrics.fetcher.update-interval", "500");
+        return c;
+    }
+
+    /** A gauge of the running job's operator named so, read through Flink's REST API. */
+    private static double gauge(
+            org.apache.flink.runtime.minicluster.MiniCluster cluster,
+            JobClient job,
+            String operator,
+            String metric)
+            throws Exception {
+        java.net.URI rest = cluster.getRestAddress().get();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        com.fasterxml.jackson.databind.ObjectMapper json = io.kubeskippy.model.serde.Json.mapper();
+        String jobPath = rest + "/jobs/" + job.getJobID();
+        var vertices =
+                json.readTree(
+                                http.send(
+                                                java.net.http.HttpRequest.newBuilder(
+                                                                java.net.URI.create(jobPath))
+                                                        .build(),
+                                                java.net.http.HttpResponse.BodyHandlers.ofString())
+                                        .body())
+                        .path("vertices");
+        double max = -1;
+        for (var v : vertices) {
+            String base = jobPath + "/vertices/" + v.path("id").asText() + "/metrics";
+            var ids =
+                    json.readTree(
+                            http.send(
+                                            java.net.http.HttpRequest.newBuilder(
+                                                            java.net.URI.create(base))
+                                                    .build(),
+                                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                                    .body());
+            for (var id : ids) {
+                String name = id.path("id").asText();
+                if (name.contains(operator) && name.endsWith("kubeskippy." + metric)) {
+                    var values =
+                            json.readTree(
+                                    http.send(
+                                                    java.net.http.HttpRequest.newBuilder(
+                                                                    java.net.URI.create(
+                                                                            base
+                                                                                    + "?get="
+                                                                                    + java.net
+                                                                                            .URLEncoder
+                                                                                            .encode(
+                                                                                                    name,
+                                                                                                    java
+                                                                                                            .nio
+                                                                                                            .charset
+                                                                                                            .StandardCharsets
+                                                                                                            .UTF_8)))
+                                                            .build(),
+                                                    java.net.http.HttpResponse.BodyHandlers
+                                                            .ofString())
+                                            .body());
+                    for (var value : values) {
+                        max = Math.max(max, value.path("value").asDouble(-1));
+                    }
+                }
+            }
+        }
+        return max;
+    }
 
     private static final Duration WAIT = Duration.ofSeconds(90);
 
@@ -182,7 +253,10 @@ class KafkaJobITCase {
     }
 
     @Test
-    void detectsActsHotReloadsAndDeadLetters() throws Exception {
+    void detectsActsHotReloadsAndDeadLetters(
+            @org.apache.flink.test.junit5.InjectMiniCluster
+                    org.apache.flink.runtime.minicluster.MiniCluster cluster)
+            throws Exception {
         send(TOPICS.policies(), "crash-loop", policy("crash-loop", 3));
         producer.flush();
 
@@ -261,6 +335,17 @@ class KafkaJobITCase {
             System.out.printf(
                     "policy change to first action under it: %d ms%n",
                     (System.nanoTime() - changedAt) / 1_000_000);
+
+            // the change took effect in the pattern operator this long after it reached the topic
+            double reloadMs = -1;
+            long until = System.nanoTime() + WAIT.toNanos();
+            while (reloadMs < 0 && System.nanoTime() < until) {
+                reloadMs = gauge(cluster, job, "dynamic_CEP", "policyReloadLatencyMs");
+                Thread.sleep(500);
+            }
+            System.out.printf(
+                    "policy reload latency (topic to pattern operator): %.0f ms%n", reloadMs);
+            assertThat(reloadMs).isBetween(0.0, 1000.0);
 
             // add a policy and remove another while running
             send(TOPICS.policies(), "unhealthy", policy("unhealthy", 1, "Unhealthy"));

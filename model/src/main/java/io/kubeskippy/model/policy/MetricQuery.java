@@ -29,6 +29,14 @@ public record MetricQuery(Kind kind, String query, BuiltInMetric builtIn) {
                 .orElseGet(() -> new MetricQuery(Kind.INERT, q, null));
     }
 
+    /**
+     * The name ingest gives the samples of a policy trigger's PromQL query, and the job reads:
+     * {@code kubeskippy:<policy>:<trigger>}; the result's labels (namespace, pod, ...) are kept.
+     */
+    public static String sampleName(String policy, String trigger) {
+        return "kubeskippy:" + policy + ":" + trigger;
+    }
+
     /** One line saying how this query is evaluated. */
     public String explain() {
         return switch (kind) {

@@ -164,6 +164,9 @@ public class FindingFunction
                 it.remove();
             }
         }
+        if (seen.isEmpty()) {
+            seen.clear(); // an empty map still holds an entry in the heap backend
+        }
     }
 
     @Override

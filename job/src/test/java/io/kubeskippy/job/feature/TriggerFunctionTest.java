@@ -1,0 +1,112 @@
+package io.kubeskippy.job.feature;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubeskippy.job.pattern.PatternKey;
+import io.kubeskippy.job.pattern.Policies;
+import io.kubeskippy.job.pattern.PolicyUpdate;
+import io.kubeskippy.job.pattern.Signal;
+import io.kubeskippy.job.policy.ActivePolicies;
+import io.kubeskippy.job.source.TriggerInput;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** One feature point per step, not per sample; state and timers cleared after the idle TTL. */
+class TriggerFunctionTest {
+
+    private static final long T0 = 1_763_800_000_000L;
+    private static final long MI = 1024 * 1024;
+    private static final PolicyUpdate LEAK =
+            Policies.update(
+                    "leak",
+                    """
+                    - name: growth
+                      type: trend
+                      trendTrigger: {metric: container_memory_working_set_bytes, pattern: growth, relativeTo: limit, window: 10m, step: 30s, startupGrace: 0s}
+                    """,
+                    "");
+    private static final PatternKey KEY =
+            new PatternKey("leak", LEAK.version, "Pod/shop/cart-1", "growth");
+
+    private KeyedTwoInputStreamOperatorTestHarness<String, TriggerInput, PolicyUpdate, Signal>
+            harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new CoBroadcastWithKeyedOperator<>(
+                                new TriggerFunction(
+                                        Duration.ofSeconds(15),
+                                        Duration.ofSeconds(30),
+                                        Duration.ofHours(1),
+                                        new ActivePolicies(java.util.Map.of("leak", LEAK))),
+                                List.of(ActivePolicies.DESCRIPTOR)),
+                        t -> t.key,
+                        u -> u.name,
+                        Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private void value(long ts, double v) throws Exception {
+        TriggerInput t = new TriggerInput();
+        t.key = KEY.format();
+        t.kind = TriggerInput.Kind.VALUE;
+        t.timestampMs = ts;
+        t.value = v;
+        t.limit = 512 * MI;
+        harness.processElement1(new StreamRecord<>(t, ts));
+    }
+
+    @Test
+    void emitsOnePointPerStepWithEvidenceAndFiresOnALeak() throws Exception {
+        for (int s = 0; s <= 900; s += 5) {
+            value(T0 + s * 1000L, 150 * MI + 0.3 * MI * s);
+        }
+        harness.processBothWatermarks(new Watermark(T0 + 901_000));
+        List<Signal> signals = harness.extractOutputValues();
+        // 901 s of samples every 5 s at a 30 s step: about 30 points, not 181
+        assertThat(signals).hasSizeBetween(28, 31);
+        assertThat(signals).allMatch(s -> s.kind == Signal.Kind.FEATURE);
+        assertThat(signals.get(signals.size() - 1).satisfied).isTrue();
+        assertThat(signals.get(signals.size() - 1).evidence)
+                .containsKeys("slope", "r2", "projectedLimitAt");
+        assertThat(signals.get(0).satisfied).as("too few points at first").isFalse();
+    }
+
+    @Test
+    void anIdleKeyLeavesNoStateAndNoTimers() throws Exception {
+        for (int s = 0; s <= 120; s += 15) {
+            value(T0 + s * 1000L, 100 * MI);
+        }
+        harness.processBothWatermarks(new Watermark(T0 + 200_000));
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+
+        harness.processBothWatermarks(new Watermark(T0 + Duration.ofHours(2).toMillis()));
+
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void inputsOfARemovedPolicyAreIgnored() throws Exception {
+        harness.processElement2(new StreamRecord<>(PolicyUpdate.removal("leak", 0), 0));
+        value(T0, 100 * MI);
+        harness.processBothWatermarks(new Watermark(T0 + 3_600_000));
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+}

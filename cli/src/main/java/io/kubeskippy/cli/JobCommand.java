@@ -23,7 +23,7 @@ final class JobCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @CommandLine.Unmatched List<String> args = List.of();
+    @CommandLine.Unmatched List<String> args = new java.util.ArrayList<>();
 
     @Override
     public Integer call() throws Exception {

@@ -64,7 +64,7 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Also print the findings (suppressed ones too), to stderr.")
     boolean findings;
 
-    @CommandLine.Unmatched List<String> jobArgs = List.of();
+    @CommandLine.Unmatched List<String> jobArgs = new java.util.ArrayList<>();
 
     @Override
     public Integer call() throws Exception {

@@ -33,11 +33,47 @@ public enum JobOption {
     ENRICHMENT_CAPACITY(
             "enrichment-capacity",
             "100",
-            "Findings being enriched at once (async stage capacity)."),
+            "Findings being enriched at once per subtask (async stage capacity); a finding beyond it goes on rule-based at once."),
     ENRICHMENT_TIMEOUT(
             "enrichment-timeout",
-            "10s",
-            "Time one enrichment may take before the finding goes on without it."),
+            "30s",
+            "Time one enrichment (every LLM attempt) may take before the finding goes on without it."),
+    LLM_URL(
+            "llm-url",
+            "",
+            "Base URL of the LLM server, e.g. http://localhost:11434 (Ollama) or http://localhost:8000/v1 (OpenAI-compatible); empty: no LLM, every action is rule-based."),
+    LLM_PROVIDER(
+            "llm-provider",
+            "ollama",
+            "API of the LLM server: ollama (/api/chat) or openai (/v1/chat/completions: OpenAI, vLLM, llama.cpp server, LM Studio)."),
+    LLM_MODEL("llm-model", "qwen2.5:1.5b-instruct", "Model the LLM server is asked to use."),
+    LLM_TIMEOUT("llm-timeout", "10s", "Time one LLM call may take."),
+    LLM_KEY_ENV(
+            "llm-key-env",
+            "",
+            "Environment variable holding the API key, sent as a bearer token (never logged, never in an action)."),
+    LLM_KEY_FILE("llm-key-file", "", "File holding the API key (instead of --llm-key-env)."),
+    LLM_TEMPERATURE("llm-temperature", "0", "Sampling temperature of the LLM (0..2)."),
+    LLM_RETRIES(
+            "llm-retries",
+            "2",
+            "Retries of an LLM call that timed out or got HTTP 429 or 5xx, with exponential backoff; other failures are not retried."),
+    LLM_BACKOFF(
+            "llm-backoff",
+            "500ms",
+            "Wait before the first retry, doubled for each next one (a 429's Retry-After is honoured)."),
+    LLM_BREAKER_FAILURES(
+            "llm-breaker-failures",
+            "5",
+            "Consecutive failed enrichments (after their retries) that open the circuit breaker."),
+    LLM_BREAKER_COOL_OFF(
+            "llm-breaker-cool-off",
+            "1m",
+            "How long an open circuit breaker skips the LLM before one trial call."),
+    LLM_CACHE_TTL(
+            "llm-cache-ttl",
+            "10m",
+            "How long a reply is reused for the same policy version, target, pattern and evidence bucket; 0 disables the cache."),
     START_FROM(
             "start-from",
             "latest",

@@ -1,5 +1,7 @@
 package io.kubeskippy.job;
 
+import io.kubeskippy.job.enrich.LlmProvider;
+import io.kubeskippy.job.enrich.LlmSettings;
 import io.kubeskippy.model.Topic;
 import io.kubeskippy.model.Topics;
 import io.kubeskippy.model.policy.Durations;
@@ -26,7 +28,8 @@ public record JobSettings(
         String groupId,
         boolean startFromEarliest,
         int webUiPort,
-        int prometheusPort)
+        int prometheusPort,
+        LlmSettings llm)
         implements Serializable {
 
     public static JobSettings defaults() {
@@ -70,7 +73,21 @@ public record JobSettings(
                         v.get(JobOption.GROUP_ID),
                         p.startFrom(JobOption.START_FROM),
                         p.port(JobOption.WEB_UI_PORT),
-                        p.port(JobOption.PROMETHEUS_PORT));
+                        p.port(JobOption.PROMETHEUS_PORT),
+                        new LlmSettings(
+                                v.get(JobOption.LLM_URL),
+                                p.provider(JobOption.LLM_PROVIDER),
+                                v.get(JobOption.LLM_MODEL),
+                                p.duration(JobOption.LLM_TIMEOUT),
+                                v.get(JobOption.LLM_KEY_ENV),
+                                v.get(JobOption.LLM_KEY_FILE),
+                                p.decimal(JobOption.LLM_TEMPERATURE),
+                                p.whole(JobOption.LLM_RETRIES),
+                                p.duration(JobOption.LLM_BACKOFF),
+                                p.whole(JobOption.LLM_BREAKER_FAILURES),
+                                p.duration(JobOption.LLM_BREAKER_COOL_OFF),
+                                p.durationOrZero(JobOption.LLM_CACHE_TTL)));
+        errors.addAll(settings.llm().problems());
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", errors));
         }
@@ -92,6 +109,42 @@ public record JobSettings(
             } catch (IllegalArgumentException e) {
                 errors.add("--" + o.key() + " " + e.getMessage());
                 return Durations.parse(o.defaultValue());
+            }
+        }
+
+        Duration durationOrZero(JobOption o) {
+            try {
+                return Durations.parse(values.get(o));
+            } catch (IllegalArgumentException e) {
+                errors.add("--" + o.key() + " " + e.getMessage());
+                return Durations.parse(o.defaultValue());
+            }
+        }
+
+        LlmProvider provider(JobOption o) {
+            try {
+                return LlmProvider.of(values.get(o));
+            } catch (IllegalArgumentException e) {
+                errors.add("--" + o.key() + " " + e.getMessage());
+                return LlmProvider.of(o.defaultValue());
+            }
+        }
+
+        double decimal(JobOption o) {
+            try {
+                return Double.parseDouble(values.get(o).trim());
+            } catch (NumberFormatException e) {
+                errors.add("--" + o.key() + " must be a number, got '" + values.get(o) + "'");
+                return Double.parseDouble(o.defaultValue());
+            }
+        }
+
+        int whole(JobOption o) {
+            try {
+                return Integer.parseInt(values.get(o).trim());
+            } catch (NumberFormatException e) {
+                errors.add("--" + o.key() + " must be a whole number, got '" + values.get(o) + "'");
+                return Integer.parseInt(o.defaultValue());
             }
         }
 

@@ -2,9 +2,11 @@ package io.kubeskippy.job;
 
 import io.kubeskippy.job.enrich.Candidate;
 import io.kubeskippy.job.enrich.EnrichmentFunction;
+import io.kubeskippy.job.enrich.EnrichmentStage;
 import io.kubeskippy.job.feature.TriggerFunction;
 import io.kubeskippy.job.pattern.DynamicCepFunction;
 import io.kubeskippy.job.pattern.FindingFunction;
+import io.kubeskippy.job.pattern.PassThroughFunction;
 import io.kubeskippy.job.pattern.PatternMatch;
 import io.kubeskippy.job.pattern.PolicyUpdate;
 import io.kubeskippy.job.pattern.Signal;
@@ -19,11 +21,9 @@ import io.kubeskippy.model.record.Finding;
 import io.kubeskippy.model.record.HealingAction;
 import io.kubeskippy.model.serde.Json;
 import io.kubeskippy.model.serde.RecordCodec;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -44,16 +44,39 @@ public final class SkippyJob {
     public static final OutputTag<String> DEAD_LETTERS =
             new OutputTag<>("dead-letters", Types.STRING);
 
+    /** What runs the policies' patterns over the signals. */
+    public enum PatternStage {
+        /** Each policy version's flink-cep NFA, keyed by pattern key: the job. */
+        CEP,
+        /**
+         * No patterns: signals pass into a chained no-op (no shuffle, no state) and nothing is
+         * matched, so nothing downstream runs either. Not a detector: {@code skippy bench} runs it
+         * as the ceiling of the rest of the graph.
+         */
+        PASS_THROUGH
+    }
+
     private final JobSettings settings;
     private final ActivePolicies initial;
+    private final PatternStage patternStage;
 
     /**
      * @param initial the policies the job starts with (replay; or none, and they arrive on the
      *     policy stream)
      */
     public SkippyJob(JobSettings settings, ActivePolicies initial) {
+        this(settings, initial, PatternStage.CEP);
+    }
+
+    private SkippyJob(JobSettings settings, ActivePolicies initial, PatternStage patternStage) {
         this.settings = settings;
         this.initial = initial;
+        this.patternStage = patternStage;
+    }
+
+    /** The same job with another pattern stage ({@link PatternStage#CEP} unless changed). */
+    public SkippyJob withPatternStage(PatternStage stage) {
+        return new SkippyJob(settings, initial, stage);
     }
 
     /** What the graph produces. */
@@ -161,14 +184,20 @@ public final class SkippyJob {
                         .name("trend features")
                         .uid("features");
         DataStream<PatternMatch> matches =
-                signals.keyBy(s -> s.key, Types.STRING)
-                        .connect(broadcast)
-                        .process(
-                                new DynamicCepFunction(
-                                        settings.metricStep(), settings.idleTtl(), initial),
-                                TypeInformation.of(PatternMatch.class))
-                        .name("dynamic CEP")
-                        .uid("patterns");
+                patternStage == PatternStage.PASS_THROUGH
+                        ? signals.flatMap(
+                                        new PassThroughFunction(),
+                                        TypeInformation.of(PatternMatch.class))
+                                .name("patterns: pass-through (bench ceiling)")
+                                .uid("patterns-pass-through")
+                        : signals.keyBy(s -> s.key, Types.STRING)
+                                .connect(broadcast)
+                                .process(
+                                        new DynamicCepFunction(
+                                                settings.metricStep(), settings.idleTtl(), initial),
+                                        TypeInformation.of(PatternMatch.class))
+                                .name("dynamic CEP")
+                                .uid("patterns");
         SingleOutputStreamOperator<Finding> findings =
                 matches.keyBy(FindingFunction::keyOf, Types.STRING)
                         .connect(broadcast)
@@ -176,14 +205,8 @@ public final class SkippyJob {
                         .name("findings: cooldown and dedupe")
                         .uid("findings");
         DataStream<Candidate> enriched =
-                AsyncDataStream.unorderedWait(
-                                findings.getSideOutput(FindingFunction.CANDIDATES),
-                                new EnrichmentFunction(),
-                                settings.enrichmentTimeout().toMillis(),
-                                TimeUnit.MILLISECONDS,
-                                settings.enrichmentCapacity())
-                        .name("enrichment")
-                        .uid("enrichment");
+                EnrichmentStage.apply(
+                        findings.getSideOutput(FindingFunction.CANDIDATES), inputs, settings);
         DataStream<HealingAction> actions =
                 enriched.flatMap(new BuildAction(), JsonRecordTypeInfo.of(HealingAction.class))
                         .name("build actions")

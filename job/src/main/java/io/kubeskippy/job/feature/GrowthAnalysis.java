@@ -280,7 +280,7 @@ public record GrowthAnalysis(
 
     // ---- forecast
 
-    private static OptionalLong forecast(long origin, Stats.Fit line, double offset, double limit) {
+    static OptionalLong forecast(long origin, Stats.Fit line, double offset, double limit) {
         if (Double.isNaN(limit) || !(line.slope() > 0)) {
             return OptionalLong.empty();
         }
@@ -403,14 +403,21 @@ public record GrowthAnalysis(
 
     // ---- sawtooth
 
-    private record Saw(int drops, double tooth, int troughs, Stats.Fit troughFit) {}
-
-    private static Saw sawtooth(double[] x, double[] y, Stats.Fit trend) {
-        int n = y.length;
-        double[] diffs = new double[n - 1];
-        for (int i = 0; i + 1 < n; i++) {
+    private static double[] diffs(double[] y) {
+        double[] diffs = new double[y.length - 1];
+        for (int i = 0; i + 1 < y.length; i++) {
             diffs[i] = y[i + 1] - y[i];
         }
+        return diffs;
+    }
+
+    /**
+     * How far a fall must go to be a large drop: {@link #DROP_NOISE_SIGMAS} robust deviations of
+     * the point-to-point change, and {@link #DROP_RANGE_SHARE} of the range around the trend; NaN
+     * when that range is empty (a perfect line has no drops).
+     */
+    private static double dropThreshold(double[] x, double[] y, double[] diffs, Stats.Fit trend) {
+        int n = y.length;
         // The range around the trend, not the raw range: when the troughs rise, the raw range
         // grows with the rise while the drops stay the size of a tooth.
         double min = Double.POSITIVE_INFINITY;
@@ -422,12 +429,68 @@ public record GrowthAnalysis(
         }
         double range = max - min;
         if (!(range > 0)) {
+            return Double.NaN;
+        }
+        return Math.max(
+                DROP_NOISE_SIGMAS * Stats.robustSigma(diffs, n - 1), DROP_RANGE_SHARE * range);
+    }
+
+    /** How many large drops {@link #sawtooth} counts, without finding its troughs. */
+    static int largeDrops(double[] x, double[] y, Stats.Fit trend) {
+        int n = y.length;
+        double[] diffs = diffs(y);
+        double threshold = dropThreshold(x, y, diffs, trend);
+        if (Double.isNaN(threshold)) {
+            return 0;
+        }
+        int drops = 0;
+        int i = 0;
+        while (i < n - 1) {
+            if (diffs[i] < 0) {
+                int j = i;
+                while (j < n - 1 && diffs[j] < 0) {
+                    j++;
+                }
+                if (y[i] - y[j] >= threshold) {
+                    drops++;
+                }
+                i = j;
+            } else {
+                i++;
+            }
+        }
+        return drops;
+    }
+
+    /**
+     * The least-squares slope of the window, per second: {@link #slope()} of {@link #of}, without
+     * the rest of the analysis. NaN with fewer than two points.
+     */
+    public static double slopeOf(SeriesWindow window) {
+        int n = window.size();
+        if (n < 2) {
+            return Double.NaN;
+        }
+        long[] timestamps = window.copyTimestamps();
+        double[] x = Stats.secondsSince(timestamps[0], timestamps, n);
+        return Stats.ols(x, window.copyValues(), 0, n).slope();
+    }
+
+    /** The least-squares line of a window as {@link #of} fits it: x in seconds since the first. */
+    static Stats.Fit fit(long[] timestamps, double[] values) {
+        double[] x = Stats.secondsSince(timestamps[0], timestamps, timestamps.length);
+        return Stats.ols(x, values, 0, values.length);
+    }
+
+    private record Saw(int drops, double tooth, int troughs, Stats.Fit troughFit) {}
+
+    private static Saw sawtooth(double[] x, double[] y, Stats.Fit trend) {
+        int n = y.length;
+        double[] diffs = diffs(y);
+        double threshold = dropThreshold(x, y, diffs, trend);
+        if (Double.isNaN(threshold)) {
             return new Saw(0, Double.NaN, 0, Stats.Fit.NONE);
         }
-        double threshold =
-                Math.max(
-                        DROP_NOISE_SIGMAS * Stats.robustSigma(diffs, n - 1),
-                        DROP_RANGE_SHARE * range);
         // A fall is a run of consecutive decreases, so a drop split across two buckets counts once.
         int[] peakAt = new int[n];
         int[] bottomAt = new int[n];

@@ -3,6 +3,7 @@ package io.kubeskippy.job.feature;
 import io.kubeskippy.model.policy.TrendTrigger;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.OptionalLong;
 
 /**
  * Decides from a {@link GrowthAnalysis} whether a growth trigger fires: a steady, significant rise
@@ -149,6 +150,41 @@ public final class GrowthCriteria {
             slope = a.slope();
         }
         return rate(a, slope);
+    }
+
+    /**
+     * Whether {@link #decide} can fire on this window, answered without the full analysis: the
+     * points rule as decide has it; then, unless the window has the large drops of a sawtooth (its
+     * rules differ), what every other firing needs of the least-squares line: a positive slope, r²
+     * at least minR2, and the rate rule. The line and the drops are computed as {@link
+     * GrowthAnalysis#of} computes them, so false means decide would hold; true means run it.
+     *
+     * @param limit as for {@link GrowthAnalysis#of(SeriesWindow, double)}
+     */
+    public boolean mayFire(SeriesWindow window, double limit) {
+        int n = window.size();
+        int needed = Math.max(MIN_POINTS, (int) Math.ceil(MIN_FILL * window.capacity()));
+        if (n < needed) {
+            return false;
+        }
+        long[] timestamps = window.copyTimestamps();
+        double[] y = window.copyValues();
+        double[] x = Stats.secondsSince(timestamps[0], timestamps, n);
+        Stats.Fit fit = Stats.ols(x, y, 0, n);
+        if (GrowthAnalysis.largeDrops(x, y, fit) >= GrowthAnalysis.MIN_SAWTOOTH_DROPS) {
+            return true;
+        }
+        if (!(fit.slope() > 0) || !(fit.r2() >= minR2)) {
+            return false;
+        }
+        if (!Double.isNaN(minSlope) && fit.slope() >= minSlope) {
+            return true;
+        }
+        if (!relativeToLimit || !(limit > 0 && Double.isFinite(limit))) {
+            return false;
+        }
+        OptionalLong at = GrowthAnalysis.forecast(timestamps[0], fit, 0, limit);
+        return at.isPresent() && at.getAsLong() - timestamps[n - 1] <= horizonMs;
     }
 
     private TrendDecision rate(GrowthAnalysis a, double slope) {

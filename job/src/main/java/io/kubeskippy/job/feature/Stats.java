@@ -61,13 +61,115 @@ final class Stats {
         return medianSorting(copy, copy.length);
     }
 
-    /** Median of {@code a[0..n)}, sorting that prefix in place. NaN when empty. */
+    /**
+     * Median of {@code a[0..n)}, reordering that prefix in place. NaN when empty. The value is the
+     * one sorting would give ({@link Arrays#sort(double[])}'s order: -0.0 before 0.0, NaN last),
+     * found by selection in linear expected time.
+     */
     static double medianSorting(double[] a, int n) {
         if (n <= 0) {
             return Double.NaN;
         }
-        Arrays.sort(a, 0, n);
-        return (n & 1) == 1 ? a[n / 2] : 0.5 * (a[n / 2 - 1] + a[n / 2]);
+        double upper = select(a, n, n / 2);
+        if ((n & 1) == 1) {
+            return upper;
+        }
+        // a[0..n/2) now holds the n/2 smallest: the lower middle is their largest
+        double lower = a[0];
+        for (int i = 1; i < n / 2; i++) {
+            if (Double.compare(a[i], lower) > 0) {
+                lower = a[i];
+            }
+        }
+        return 0.5 * (lower + upper);
+    }
+
+    /**
+     * The {@code k}-th smallest of {@code a[0..n)} (from 0) in {@link Double#compare} order,
+     * leaving {@code a[0..k)} no larger and {@code a(k..n)} no smaller: Hoare's selection.
+     */
+    static double select(double[] a, int n, int k) {
+        if (plain(a, n)) {
+            return selectPlain(a, n, k);
+        }
+        int lo = 0;
+        int hi = n - 1;
+        while (lo < hi) {
+            double pivot = a[(lo + hi) >>> 1];
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (Double.compare(a[i], pivot) < 0) {
+                    i++;
+                }
+                while (Double.compare(a[j], pivot) > 0) {
+                    j--;
+                }
+                if (i <= j) {
+                    double t = a[i];
+                    a[i] = a[j];
+                    a[j] = t;
+                    i++;
+                    j--;
+                }
+            }
+            if (k <= j) {
+                hi = j;
+            } else if (k >= i) {
+                lo = i;
+            } else {
+                return a[k];
+            }
+        }
+        return a[k];
+    }
+
+    /**
+     * Whether {@code a[0..n)} holds neither NaN nor -0.0: then {@code <} orders it as {@link
+     * Double#compare} does, and selection may use it.
+     */
+    private static boolean plain(double[] a, int n) {
+        for (int i = 0; i < n; i++) {
+            double v = a[i];
+            if (v != v || (v == 0 && Double.doubleToRawLongBits(v) != 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #select} with primitive comparisons, for arrays {@link #plain} says allow it. */
+    private static double selectPlain(double[] a, int n, int k) {
+        int lo = 0;
+        int hi = n - 1;
+        while (lo < hi) {
+            double pivot = a[(lo + hi) >>> 1];
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) {
+                    i++;
+                }
+                while (a[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    double t = a[i];
+                    a[i] = a[j];
+                    a[j] = t;
+                    i++;
+                    j--;
+                }
+            }
+            if (k <= j) {
+                hi = j;
+            } else if (k >= i) {
+                lo = i;
+            } else {
+                return a[k];
+            }
+        }
+        return a[k];
     }
 
     /** Robust standard deviation of {@code a[0..n)}: 1.4826 × median absolute deviation. */

@@ -74,6 +74,7 @@ public class DynamicCepFunction
     private transient ValueState<NFAState> nfaState;
     private transient MapState<Long, List<Signal>> queue;
     private transient ValueState<Long> lastSeen;
+    private transient ValueState<Long> idleTimer;
     private transient SharedBuffer<Signal> sharedBuffer;
     private transient Map<String, NFA<Signal>> nfas;
     private transient Counter staleSignals;
@@ -112,6 +113,7 @@ public class DynamicCepFunction
                                 LongSerializer.INSTANCE,
                                 new ListSerializer<>(signals)));
         lastSeen = store.getState(new ValueStateDescriptor<>("last-seen", Types.LONG));
+        idleTimer = store.getState(new ValueStateDescriptor<>("idle-timer", Types.LONG));
         sharedBuffer = new SharedBuffer<>(store, signals, new SharedBufferCacheConfig());
         nfas = new HashMap<>();
         var group = io.kubeskippy.job.JobMetrics.group(getRuntimeContext());
@@ -151,10 +153,14 @@ public class DynamicCepFunction
         atTs.add(signal);
         queue.put(ts, atTs);
 
+        // One idle timer per key, moved to the latest signal's deadline when it fires (onTimer).
         Long seen = lastSeen.value();
         if (seen == null || ts > seen) {
             lastSeen.update(ts);
-            ctx.timerService().registerEventTimeTimer(ts + idleTtl.toMillis());
+            if (idleTimer.value() == null) {
+                idleTimer.update(ts + idleTtl.toMillis());
+                ctx.timerService().registerEventTimeTimer(ts + idleTtl.toMillis());
+            }
         }
     }
 
@@ -190,6 +196,12 @@ public class DynamicCepFunction
         if (seen != null && seen + idleTtl.toMillis() <= timestamp && queue.isEmpty()) {
             clearKey();
             return;
+        }
+        Long idleAt = idleTimer.value();
+        if (seen != null && idleAt != null && idleAt <= timestamp) {
+            long next = Math.max(seen + idleTtl.toMillis(), timestamp + 1);
+            idleTimer.update(next);
+            ctx.timerService().registerEventTimeTimer(next);
         }
         if (state.isStateChanged()) {
             state.resetStateChanged();

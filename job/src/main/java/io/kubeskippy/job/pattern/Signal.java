@@ -40,8 +40,16 @@ public class Signal {
 
     public static Signal feature(
             PatternKey key, long timestampMs, boolean satisfied, Map<String, Double> evidence) {
+        return feature(key.format(), timestampMs, satisfied, evidence);
+    }
+
+    /**
+     * @param key a {@link PatternKey#format()}ted key
+     */
+    public static Signal feature(
+            String key, long timestampMs, boolean satisfied, Map<String, Double> evidence) {
         Signal s = new Signal();
-        s.key = key.format();
+        s.key = key;
         s.kind = Kind.FEATURE;
         s.timestampMs = timestampMs;
         s.satisfied = satisfied;
@@ -51,8 +59,12 @@ public class Signal {
 
     public static Signal threshold(
             PatternKey key, long timestampMs, boolean crossed, double value) {
+        return threshold(key.format(), timestampMs, crossed, value);
+    }
+
+    public static Signal threshold(String key, long timestampMs, boolean crossed, double value) {
         Signal s = new Signal();
-        s.key = key.format();
+        s.key = key;
         s.kind = Kind.THRESHOLD;
         s.timestampMs = timestampMs;
         s.satisfied = crossed;
@@ -61,8 +73,12 @@ public class Signal {
     }
 
     public static Signal event(PatternKey key, long timestampMs, String reason, String type) {
+        return event(key.format(), timestampMs, reason, type);
+    }
+
+    public static Signal event(String key, long timestampMs, String reason, String type) {
         Signal s = new Signal();
-        s.key = key.format();
+        s.key = key;
         s.kind = Kind.EVENT;
         s.timestampMs = timestampMs;
         s.reason = reason;
@@ -71,8 +87,12 @@ public class Signal {
     }
 
     public static Signal condition(PatternKey key, long timestampMs, String type, String status) {
+        return condition(key.format(), timestampMs, type, status);
+    }
+
+    public static Signal condition(String key, long timestampMs, String type, String status) {
         Signal s = new Signal();
-        s.key = key.format();
+        s.key = key;
         s.kind = Kind.CONDITION;
         s.timestampMs = timestampMs;
         s.type = type;

@@ -147,7 +147,7 @@ public final class Replay {
                         continue;
                     }
                     records.add(r);
-                    order.add(input.role().ordinal());
+                    order.add(rank(input.role()));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(
@@ -161,10 +161,19 @@ public final class Replay {
         }
         index.sort(
                 Comparator.<Integer>comparingLong(i -> records.get(i).timestampMs())
-                        .thenComparingInt(i -> -order.get(i)));
+                        .thenComparingInt(order::get));
         List<SourceRecord> sorted = new ArrayList<>(records.size());
         index.forEach(i -> sorted.add(records.get(i)));
         return sorted;
+    }
+
+    /** At the same instant: pod state before events before samples. */
+    private static int rank(Topic role) {
+        return switch (role) {
+            case PODS -> 0;
+            case EVENTS -> 1;
+            default -> 2;
+        };
     }
 
     /** Runs the graph over the records with the policies; blocks until the input is processed. */

@@ -1,6 +1,5 @@
 package io.kubeskippy.job.source;
 
-import io.kubeskippy.job.pattern.PatternKey;
 import io.kubeskippy.job.pattern.PolicyUpdate;
 import io.kubeskippy.job.policy.ActivePolicies;
 import io.kubeskippy.job.policy.PolicyVersions;
@@ -9,9 +8,13 @@ import io.kubeskippy.model.policy.PolicySpec;
 import io.kubeskippy.model.policy.SequenceTrigger;
 import io.kubeskippy.model.policy.Trigger;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -21,9 +24,14 @@ import org.apache.flink.util.Collector;
 
 /**
  * Joins each pod's samples and events with its latest state and fans them out to the triggers of
- * every active policy version that selects the pod, keyed by {@link PatternKey}. Pod updates turn
- * into condition changes, container starts (for the startup grace) and restart counts. Keyed by
- * {@code namespace/pod}; a deleted pod's state is cleared.
+ * every active policy version that selects the pod: one {@link TriggerInput} per target (the pod,
+ * or its workload for {@code groupBy: workload}), naming the target's triggers it feeds. Pod
+ * updates turn into condition changes, container starts (for the startup grace) and restart counts.
+ * Keyed by {@code namespace/pod}; a deleted pod's state is cleared.
+ *
+ * <p>Where a pod's samples go (its targets and their triggers) depends only on the active policies
+ * and the pod's name, labels and owner, so it is worked out once per pod and kept until a policy
+ * update arrives or the pod changes; a sample then costs one lookup and a record per target.
  */
 public class FanOutFunction
         extends KeyedBroadcastProcessFunction<String, PodInput, PolicyUpdate, TriggerInput> {
@@ -32,10 +40,19 @@ public class FanOutFunction
 
     private final ActivePolicies active;
 
+    /** Pods whose routes are kept, per subtask; the least recently used go first. */
+    static final int MAX_CACHED_PODS = 65_536;
+
     private transient ValueState<PodState> podState;
     private transient PolicyVersions versions;
     private transient Counter samplesWithoutPod;
     private transient Counter fannedOut;
+
+    /** The active policies, parsed, in order; null until needed after a policy update. */
+    private transient List<HealingPolicy> policies;
+
+    /** Per pod: where its samples go under the active policies; dropped on a policy update. */
+    private transient Map<String, PodRoutes> routes;
 
     public FanOutFunction(ActivePolicies active) {
         this.active = active;
@@ -49,6 +66,13 @@ public class FanOutFunction
                                 new ValueStateDescriptor<>(
                                         "pod", TypeInformation.of(PodState.class)));
         versions = new PolicyVersions();
+        routes =
+                new LinkedHashMap<>(1024, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, PodRoutes> eldest) {
+                        return size() > MAX_CACHED_PODS;
+                    }
+                };
         var metrics = io.kubeskippy.job.JobMetrics.group(getRuntimeContext());
         samplesWithoutPod = metrics.counter("samplesWithoutPodState");
         fannedOut = metrics.counter("triggerInputs");
@@ -57,17 +81,31 @@ public class FanOutFunction
     @Override
     public void processElement(PodInput in, ReadOnlyContext ctx, Collector<TriggerInput> out)
             throws Exception {
-        Map<String, PolicyUpdate> policies =
-                active.all(ctx.getBroadcastState(ActivePolicies.DESCRIPTOR));
+        List<HealingPolicy> active = policies(ctx.getBroadcastState(ActivePolicies.DESCRIPTOR));
         switch (in.kind) {
-            case SAMPLE -> sample(in, policies, out);
-            case POD -> pod(in, policies, out);
-            case EVENT -> event(in, policies, out);
+            case SAMPLE -> sample(in, active, out);
+            case POD -> pod(in, active, out);
+            case EVENT -> event(in, active, out);
         }
     }
 
-    private void sample(
-            PodInput in, Map<String, PolicyUpdate> policies, Collector<TriggerInput> out)
+    /** The active policies in order (starting ones first, then by arrival); cached. */
+    private List<HealingPolicy> policies(ReadOnlyBroadcastState<String, PolicyUpdate> state)
+            throws Exception {
+        if (policies == null) {
+            List<HealingPolicy> parsed = new ArrayList<>();
+            for (PolicyUpdate update : active.all(state).values()) {
+                HealingPolicy policy = versions.policy(update);
+                if (policy != null) {
+                    parsed.add(policy);
+                }
+            }
+            policies = parsed;
+        }
+        return policies;
+    }
+
+    private void sample(PodInput in, List<HealingPolicy> active, Collector<TriggerInput> out)
             throws Exception {
         PodState pod = podState.value();
         if (pod == null) {
@@ -75,52 +113,168 @@ public class FanOutFunction
         }
         String namespace = in.labels.getOrDefault("namespace", namespaceOf(in.key));
         String podName = in.labels.getOrDefault("pod", nameOf(in.key));
-        for (Map.Entry<String, PolicyUpdate> entry : policies.entrySet()) {
-            HealingPolicy policy = versions.policy(entry.getValue());
-            if (policy == null) {
+        PodRoutes r = routes.get(in.key);
+        if (r == null || !r.validFor(namespace, podName, pod)) {
+            r = PodRoutes.of(active, namespace, podName, pod);
+            routes.put(in.key, r);
+        }
+        List<TargetRoutes> targets = r.byMetric.get(in.metric);
+        if (targets == null) {
+            return;
+        }
+        ContainerState container = pod == null ? null : pod.container(in.labels.get("container"));
+        for (TargetRoutes target : targets) {
+            String refs = target.refsAccepting(in.metric, in.labels);
+            if (refs == null) {
                 continue;
             }
-            String target = Targets.targetOf(policy, namespace, podName, pod);
-            if (target == null) {
-                continue;
+            TriggerInput t = new TriggerInput();
+            t.key = target.target;
+            t.refs = refs;
+            t.kind = TriggerInput.Kind.VALUE;
+            t.timestampMs = in.timestampMs;
+            t.value = in.value;
+            if (container != null) {
+                t.memoryLimit = container.memoryLimitBytes;
+                t.cpuLimit = container.cpuLimitCores;
             }
-            for (Trigger trigger : policy.spec().triggers()) {
-                MetricBinding binding = MetricBinding.of(policy.name(), trigger);
-                if (binding == null || !binding.accepts(in.metric, in.labels)) {
-                    continue;
-                }
-                TriggerInput t =
-                        input(policy, target, trigger, TriggerInput.Kind.VALUE, in.timestampMs);
-                t.value = in.value;
-                t.pod = in.key;
-                t.limit =
-                        binding.limitOf(
-                                pod == null ? null : pod.container(in.labels.get("container")));
-                emit(t, out);
-            }
+            emit(t, out);
         }
     }
 
-    private void pod(PodInput in, Map<String, PolicyUpdate> policies, Collector<TriggerInput> out)
+    /** Where one trigger's samples go: its ref and its binding. */
+    private record Route(String ref, MetricBinding binding) {}
+
+    /** The triggers of one target a sample name feeds, and their refs joined once. */
+    private static final class TargetRoutes {
+        final String target;
+        final List<Route> routes = new ArrayList<>(4);
+        private String joined;
+        private boolean labelMatchers;
+
+        TargetRoutes(String target) {
+            this.target = target;
+        }
+
+        void add(Route route) {
+            routes.add(route);
+            labelMatchers |= !route.binding.labels().isEmpty();
+            joined = null;
+        }
+
+        /** The refs of the triggers that accept this sample, joined; null if none does. */
+        String refsAccepting(String metric, Map<String, String> labels) {
+            if (joined == null) {
+                joined = TriggerRefs.join(routes.stream().map(Route::ref).toList());
+            }
+            if (!labelMatchers) {
+                return joined; // every trigger here takes every sample of the name
+            }
+            List<String> accepting = new ArrayList<>(routes.size());
+            for (Route route : routes) {
+                if (route.binding.accepts(metric, labels)) {
+                    accepting.add(route.ref);
+                }
+            }
+            return accepting.isEmpty()
+                    ? null
+                    : accepting.size() == routes.size() ? joined : TriggerRefs.join(accepting);
+        }
+    }
+
+    /**
+     * The routes of one pod's samples under the active policies: by sample name, the targets in the
+     * order their first trigger appears (policy order, then trigger order), each with its triggers.
+     * Valid while the pod's name, labels and owner stay what they were built from.
+     */
+    private static final class PodRoutes {
+        private final String namespace;
+        private final String podName;
+        private PodState pod;
+        private final Map<String, List<TargetRoutes>> byMetric = new HashMap<>();
+
+        private PodRoutes(String namespace, String podName, PodState pod) {
+            this.namespace = namespace;
+            this.podName = podName;
+            this.pod = pod;
+        }
+
+        static PodRoutes of(
+                List<HealingPolicy> policies, String namespace, String podName, PodState pod) {
+            PodRoutes r = new PodRoutes(namespace, podName, pod);
+            for (HealingPolicy policy : policies) {
+                String target = Targets.targetOf(policy, namespace, podName, pod);
+                if (target == null) {
+                    continue;
+                }
+                List<Trigger> triggers = policy.spec().triggers();
+                for (int index = 0; index < triggers.size(); index++) {
+                    MetricBinding binding = MetricBinding.of(policy.name(), triggers.get(index));
+                    if (binding == null || binding.source() != MetricBinding.Source.SAMPLES) {
+                        continue;
+                    }
+                    List<TargetRoutes> targets =
+                            r.byMetric.computeIfAbsent(
+                                    binding.sampleName(), m -> new ArrayList<>());
+                    TargetRoutes forTarget = null;
+                    for (TargetRoutes t : targets) {
+                        if (t.target.equals(target)) {
+                            forTarget = t;
+                        }
+                    }
+                    if (forTarget == null) {
+                        forTarget = new TargetRoutes(target);
+                        targets.add(forTarget);
+                    }
+                    forTarget.add(
+                            new Route(
+                                    TriggerRefs.of(policy.name(), policy.version(), index),
+                                    binding));
+                }
+            }
+            return r;
+        }
+
+        /** Whether a sample of this pod would be routed the same way now. */
+        boolean validFor(String namespace, String podName, PodState current) {
+            if (!this.namespace.equals(namespace) || !this.podName.equals(podName)) {
+                return false;
+            }
+            if (current == pod) {
+                return true;
+            }
+            boolean same =
+                    current != null
+                            && pod != null
+                            && Objects.equals(current.labels, pod.labels)
+                            && Objects.equals(current.workloadKind, pod.workloadKind)
+                            && Objects.equals(current.workloadName, pod.workloadName);
+            if (same) {
+                pod = current;
+            }
+            return same;
+        }
+    }
+
+    private void pod(PodInput in, List<HealingPolicy> policies, Collector<TriggerInput> out)
             throws Exception {
         PodState previous = podState.value();
         PodState current = in.pod;
         if (current.deleted) {
             podState.clear();
+            routes.remove(in.key);
         } else {
             podState.update(current);
         }
-        for (Map.Entry<String, PolicyUpdate> entry : policies.entrySet()) {
-            HealingPolicy policy = versions.policy(entry.getValue());
-            if (policy == null) {
-                continue;
-            }
+        for (HealingPolicy policy : policies) {
             String target = Targets.targetOf(policy, current.namespace, current.name, current);
             if (target == null) {
                 continue;
             }
-            for (Trigger trigger : policy.spec().triggers()) {
-                conditions(policy, target, trigger, previous, current, out);
+            List<Trigger> triggers = policy.spec().triggers();
+            for (int index = 0; index < triggers.size(); index++) {
+                Trigger trigger = triggers.get(index);
+                conditions(policy, target, index, trigger, previous, current, out);
                 MetricBinding binding = MetricBinding.of(policy.name(), trigger);
                 if (binding == null) {
                     continue;
@@ -130,11 +284,10 @@ public class FanOutFunction
                             input(
                                     policy,
                                     target,
-                                    trigger,
+                                    index,
                                     TriggerInput.Kind.VALUE,
                                     current.observedAtMs);
                     t.value = current.totalRestarts();
-                    t.pod = current.key();
                     emit(t, out);
                 }
                 for (ContainerState c : current.containers) {
@@ -145,11 +298,10 @@ public class FanOutFunction
                                 input(
                                         policy,
                                         target,
-                                        trigger,
+                                        index,
                                         TriggerInput.Kind.START,
                                         c.startedAtMs);
                         t.value = c.startedAtMs;
-                        t.pod = current.key();
                         t.resetOnStart = policy.spec().groupBy() == PolicySpec.GroupBy.POD;
                         emit(t, out);
                     }
@@ -162,6 +314,7 @@ public class FanOutFunction
     private void conditions(
             HealingPolicy policy,
             String target,
+            int index,
             Trigger trigger,
             PodState previous,
             PodState current,
@@ -189,24 +342,19 @@ public class FanOutFunction
                     input(
                             policy,
                             target,
-                            trigger,
+                            index,
                             TriggerInput.Kind.CONDITION,
                             since > 0 ? since : current.observedAtMs);
             t.type = type;
             t.status = now;
-            t.pod = current.key();
             emit(t, out);
         }
     }
 
-    private void event(PodInput in, Map<String, PolicyUpdate> policies, Collector<TriggerInput> out)
+    private void event(PodInput in, List<HealingPolicy> policies, Collector<TriggerInput> out)
             throws Exception {
         PodState pod = "Pod".equals(in.involvedKind) ? podState.value() : null;
-        for (Map.Entry<String, PolicyUpdate> entry : policies.entrySet()) {
-            HealingPolicy policy = versions.policy(entry.getValue());
-            if (policy == null) {
-                continue;
-            }
+        for (HealingPolicy policy : policies) {
             String target =
                     "Pod".equals(in.involvedKind)
                             ? Targets.targetOf(policy, in.namespace, in.involvedName, pod)
@@ -215,15 +363,15 @@ public class FanOutFunction
             if (target == null) {
                 continue;
             }
-            for (Trigger trigger : policy.spec().triggers()) {
-                if (!wantsEvent(trigger, in.reason)) {
+            List<Trigger> triggers = policy.spec().triggers();
+            for (int index = 0; index < triggers.size(); index++) {
+                if (!wantsEvent(triggers.get(index), in.reason)) {
                     continue;
                 }
                 TriggerInput t =
-                        input(policy, target, trigger, TriggerInput.Kind.EVENT, in.timestampMs);
+                        input(policy, target, index, TriggerInput.Kind.EVENT, in.timestampMs);
                 t.reason = in.reason;
                 t.type = in.type;
-                t.pod = in.key;
                 emit(t, out);
             }
         }
@@ -248,14 +396,16 @@ public class FanOutFunction
         return false;
     }
 
+    /** An input for one trigger (the {@code index}-th of the policy) of a target. */
     private static TriggerInput input(
             HealingPolicy policy,
             String target,
-            Trigger trigger,
+            int index,
             TriggerInput.Kind kind,
             long timestampMs) {
         TriggerInput t = new TriggerInput();
-        t.key = new PatternKey(policy.name(), policy.version(), target, trigger.name()).format();
+        t.key = target;
+        t.refs = TriggerRefs.of(policy.name(), policy.version(), index);
         t.kind = kind;
         t.timestampMs = timestampMs;
         return t;
@@ -270,6 +420,8 @@ public class FanOutFunction
     public void processBroadcastElement(
             PolicyUpdate update, Context ctx, Collector<TriggerInput> out) throws Exception {
         active.apply(ctx.getBroadcastState(ActivePolicies.DESCRIPTOR), update);
+        policies = null;
+        routes.clear();
     }
 
     private static String namespaceOf(String key) {

@@ -2,12 +2,14 @@ package io.kubeskippy.job.source;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * One record about a pod, whatever topic it came from: a metric sample, the pod's new state, or an
  * event about it. Keyed by {@code namespace/pod}, so a pod's samples meet its state in one place. A
- * Flink POJO (a union: {@link #kind} says which fields are set).
+ * union: {@link #kind} says which fields are set. Serialized by {@link RecordTypeInfo}.
  */
+@TypeInfo(RecordTypeInfo.PodInputFactory.class)
 public class PodInput {
 
     /** Which topic a record came from. */

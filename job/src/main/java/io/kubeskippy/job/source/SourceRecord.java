@@ -1,11 +1,14 @@
 package io.kubeskippy.job.source;
 
 import io.kubeskippy.job.pattern.PolicyUpdate;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * What a source yields for one raw record: a pod input, a policy update, or a dead letter (as its
- * JSON, so it travels without Kryo). Exactly one field is set. A Flink POJO.
+ * JSON, so it travels without Kryo). Exactly one field is set. Serialized by {@link
+ * RecordTypeInfo}.
  */
+@TypeInfo(RecordTypeInfo.SourceRecordFactory.class)
 public class SourceRecord {
     public PodInput input;
     public PolicyUpdate policy;

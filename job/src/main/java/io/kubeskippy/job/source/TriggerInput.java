@@ -1,10 +1,14 @@
 package io.kubeskippy.job.source;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /**
- * What one trigger of one policy version gets from a pod record, keyed by the pattern key: a value
- * with its limit (samples), a container start (for the startup grace), an event, or a condition
- * change. A Flink POJO.
+ * What the triggers of one target get from a pod record: a value with the container's limits
+ * (samples), a container start (for the startup grace), an event, or a condition change. Keyed by
+ * the target ({@code Kind/namespace/name}), so one sample reaches all the triggers of a target in
+ * one record; {@link #refs} says which ({@link TriggerRefs}). Serialized by {@link RecordTypeInfo}.
  */
+@TypeInfo(RecordTypeInfo.TriggerInputFactory.class)
 public class TriggerInput {
 
     /** Which fields are set. */
@@ -15,8 +19,11 @@ public class TriggerInput {
         CONDITION
     }
 
-    /** {@link io.kubeskippy.job.pattern.PatternKey#format()}. */
+    /** The target, {@code Kind/namespace/name}: the key. */
     public String key;
+
+    /** The triggers of the target this input feeds, joined {@link TriggerRefs}. */
+    public String refs;
 
     public Kind kind;
     public long timestampMs;
@@ -24,11 +31,11 @@ public class TriggerInput {
     /** The sample (VALUE), or the start time (START). */
     public double value;
 
-    /** The container's limit for the metric (bytes or cores), 0 if none. */
-    public double limit;
+    /** The container's memory limit in bytes, 0 if none: for triggers measured against it. */
+    public double memoryLimit;
 
-    /** Which pod the value came from, so a workload's pods can be told apart. */
-    public String pod;
+    /** The container's CPU limit in cores, 0 if none. */
+    public double cpuLimit;
 
     /** Whether a start resets the trend window (groupBy pod) or keeps it (groupBy workload). */
     public boolean resetOnStart;
@@ -41,6 +48,6 @@ public class TriggerInput {
 
     @Override
     public String toString() {
-        return kind + "[" + key + " @" + timestampMs + " " + value + "]";
+        return kind + "[" + key + " " + refs + " @" + timestampMs + " " + value + "]";
     }
 }

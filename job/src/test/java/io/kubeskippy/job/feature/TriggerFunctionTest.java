@@ -8,6 +8,7 @@ import io.kubeskippy.job.pattern.PolicyUpdate;
 import io.kubeskippy.job.pattern.Signal;
 import io.kubeskippy.job.policy.ActivePolicies;
 import io.kubeskippy.job.source.TriggerInput;
+import io.kubeskippy.job.source.TriggerRefs;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -63,11 +64,12 @@ class TriggerFunctionTest {
 
     private void value(long ts, double v) throws Exception {
         TriggerInput t = new TriggerInput();
-        t.key = KEY.format();
+        t.key = KEY.target();
+        t.refs = TriggerRefs.of("leak", LEAK.version, 0);
         t.kind = TriggerInput.Kind.VALUE;
         t.timestampMs = ts;
         t.value = v;
-        t.limit = 512 * MI;
+        t.memoryLimit = 512 * MI;
         harness.processElement1(new StreamRecord<>(t, ts));
     }
 
@@ -78,13 +80,38 @@ class TriggerFunctionTest {
         }
         harness.processBothWatermarks(new Watermark(T0 + 901_000));
         List<Signal> signals = harness.extractOutputValues();
-        // 901 s of samples every 5 s at a 30 s step: about 30 points, not 181
-        assertThat(signals).hasSizeBetween(28, 31);
+        // 901 s of samples every 5 s at a 30 s step: about 30 points, not 181; and of those only
+        // the ones that can change a run of satisfied points are sent (see sendsOnlyRunChanges)
+        assertThat(signals).isNotEmpty().hasSizeLessThanOrEqualTo(31);
         assertThat(signals).allMatch(s -> s.kind == Signal.Kind.FEATURE);
         assertThat(signals.get(signals.size() - 1).satisfied).isTrue();
         assertThat(signals.get(signals.size() - 1).evidence)
                 .containsKeys("slope", "r2", "projectedLimitAt");
-        assertThat(signals.get(0).satisfied).as("too few points at first").isFalse();
+        // too few points at first: a 10m window at 30 s needs 12 points before anything fires
+        assertThat(signals.get(0).timestampMs).isGreaterThanOrEqualTo(T0 + 10 * 30_000);
+    }
+
+    @Test
+    void sendsOnlyRunChanges() throws Exception {
+        // steady, then leaking, then steady again at the new level
+        for (int s = 0; s <= 2400; s += 15) {
+            double v = s < 600 ? 100 * MI : s < 1500 ? 100 * MI + 0.3 * MI * (s - 600) : 370 * MI;
+            value(T0 + s * 1000L, v + (s / 15 % 3) * 0.01 * MI);
+        }
+        harness.processBothWatermarks(new Watermark(T0 + 2_401_000));
+        List<Signal> signals = harness.extractOutputValues();
+
+        assertThat(signals).extracting(s -> s.satisfied).contains(true, false);
+        for (int i = 1; i < signals.size(); i++) {
+            assertThat(signals.get(i).satisfied || signals.get(i - 1).satisfied)
+                    .as("an unsatisfied point right after an unsatisfied one is not sent")
+                    .isTrue();
+        }
+        // the run break is sent, without evidence: no match ever reports it
+        Signal lastBreak =
+                signals.stream().filter(s -> !s.satisfied).reduce((a, b) -> b).orElseThrow();
+        assertThat(lastBreak.evidence).isEmpty();
+        assertThat(signals).filteredOn(s -> s.satisfied).allMatch(s -> !s.evidence.isEmpty());
     }
 
     @Test

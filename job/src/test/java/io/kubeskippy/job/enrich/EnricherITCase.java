@@ -1,0 +1,328 @@
+package io.kubeskippy.job.enrich;
+
+import static io.kubeskippy.job.enrich.EnrichmentFixtures.CRASH_LOOP_AI;
+import static io.kubeskippy.job.enrich.EnrichmentFixtures.crashLoop;
+import static io.kubeskippy.job.enrich.EnrichmentFixtures.crashLoopAi;
+import static io.kubeskippy.job.enrich.EnrichmentFixtures.policy;
+import static io.kubeskippy.job.enrich.TestingLlmServer.good;
+import static io.kubeskippy.job.enrich.TestingLlmServer.slow;
+import static io.kubeskippy.job.enrich.TestingLlmServer.status;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kubeskippy.model.policy.HealingPolicy;
+import io.kubeskippy.model.record.HealingAction.Enrichment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The enricher against a real HTTP server ({@link TestingLlmServer}) with okhttp: request shapes of
+ * both APIs, retries, timeouts, the deadline, the breaker, the cache and the capacity.
+ */
+class EnricherITCase {
+
+    private static final HealingPolicy POLICY = policy(CRASH_LOOP_AI);
+    private static TestingLlmServer server;
+    private final List<Enricher> enrichers = new ArrayList<>();
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = TestingLlmServer.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @AfterEach
+    void reset() {
+        enrichers.forEach(Enricher::close);
+        server.reset();
+    }
+
+    private Enricher enricher(LlmProvider provider, String... options) {
+        return enricher(
+                provider,
+                Duration.ofSeconds(5),
+                10,
+                ApiKey.read(settings(provider), n -> null),
+                options);
+    }
+
+    private Enricher enricher(
+            LlmProvider provider, Duration deadline, int capacity, ApiKey key, String... options) {
+        Enricher e =
+                new Enricher(
+                        settings(provider, options),
+                        deadline,
+                        capacity,
+                        key,
+                        SharedHttp.acquire(),
+                        System::nanoTime);
+        enrichers.add(e);
+        return e;
+    }
+
+    /** Test settings: short timeouts, no cache unless asked; options as key, value pairs. */
+    private static LlmSettings settings(LlmProvider provider, String... options) {
+        java.util.Map<String, String> o = new java.util.HashMap<>();
+        o.put("llm-url", server.url());
+        o.put("llm-provider", provider.wireName());
+        o.put("llm-model", "qwen2.5:1.5b-instruct");
+        o.put("llm-timeout", "1s");
+        o.put("llm-retries", "2");
+        o.put("llm-backoff", "50ms");
+        o.put("llm-cache-ttl", "0");
+        for (int i = 0; i + 1 < options.length; i += 2) {
+            o.put(options[i], options[i + 1]);
+        }
+        return io.kubeskippy.job.JobSettings.from(o, io.kubeskippy.model.Topics.defaults()).llm();
+    }
+
+    private static Enrichment get(CompletableFuture<Enrichment> f) throws Exception {
+        return f.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void ollamaGetsTheSchemaAsFormatAndTheTemperatureInOptions() throws Exception {
+        server.then(good(0.9, "rollout-restart", "delete-pod"));
+
+        Enrichment e =
+                get(
+                        enricher(LlmProvider.OLLAMA, "llm-temperature", "0.3")
+                                .enrich(crashLoop("shop", "cart-1"), POLICY, null));
+
+        assertThat(e.source()).isEqualTo(Enrichment.Source.OLLAMA);
+        assertThat(e.confidence()).isEqualTo(0.9);
+        assertThat(e.rankedActions()).containsExactly("rollout-restart", "delete-pod");
+        assertThat(e.fallbackReason()).isNull();
+        TestingLlmServer.Recorded r = server.requests().get(0);
+        assertThat(r.path()).isEqualTo("/api/chat");
+        JsonNode body = r.body();
+        assertThat(body.path("model").asText()).isEqualTo("qwen2.5:1.5b-instruct");
+        assertThat(body.path("stream").asBoolean(true)).isFalse();
+        assertThat(
+                        body.path("format")
+                                .path("properties")
+                                .path("rankedActions")
+                                .path("items")
+                                .path("enum"))
+                .hasSize(3);
+        assertThat(body.path("options").path("temperature").asDouble()).isEqualTo(0.3);
+        assertThat(body.has("temperature")).as("no top-level temperature").isFalse();
+        assertThat(r.header("Authorization")).isNull();
+    }
+
+    @Test
+    void openAiGetsAJsonSchemaResponseFormatAndTheKeyAsBearer() throws Exception {
+        server.then(good(0.75, "delete-pod"));
+        ApiKey key =
+                ApiKey.read(
+                        settings(LlmProvider.OPENAI, "llm-key-env", "K"), n -> "sk-test-secret");
+
+        Enrichment e =
+                get(
+                        enricher(LlmProvider.OPENAI, Duration.ofSeconds(5), 10, key)
+                                .enrich(crashLoop("shop", "cart-1"), POLICY, null));
+
+        assertThat(e.source()).isEqualTo(Enrichment.Source.OPENAI);
+        assertThat(e.model()).isEqualTo("qwen2.5:1.5b-instruct");
+        assertThat(e.toString()).doesNotContain("sk-test-secret");
+        TestingLlmServer.Recorded r = server.requests().get(0);
+        assertThat(r.path()).isEqualTo("/v1/chat/completions");
+        JsonNode format = r.body().path("response_format");
+        assertThat(format.path("type").asText()).isEqualTo("json_schema");
+        assertThat(format.path("json_schema").path("strict").asBoolean()).isTrue();
+        assertThat(format.path("json_schema").path("schema").path("required")).isNotEmpty();
+        assertThat(r.body().path("temperature").isNumber()).isTrue();
+        assertThat(r.header("Authorization")).isEqualTo("Bearer sk-test-secret");
+    }
+
+    @Test
+    void retriesA500AndA429ThenSucceeds() throws Exception {
+        server.then(
+                status(500, "{\"error\":\"overloaded\"}"),
+                TestingLlmServer.tooManyRequests(0),
+                good(0.8, "delete-pod"));
+
+        Enrichment e =
+                get(enricher(LlmProvider.OLLAMA).enrich(crashLoop("shop", "cart-1"), POLICY, null));
+
+        assertThat(server.requests()).hasSize(3);
+        assertThat(e.confidence()).isEqualTo(0.8);
+        assertThat(e.fallbackReason()).isNull();
+    }
+
+    @Test
+    void doesNotRetryOtherClientErrors() throws Exception {
+        server.then(status(404, "{\"error\":\"model 'nope' not found\"}"), good(0.8, "delete-pod"));
+
+        Enrichment e =
+                get(enricher(LlmProvider.OLLAMA).enrich(crashLoop("shop", "cart-1"), POLICY, null));
+
+        assertThat(server.requests()).hasSize(1);
+        assertThat(e.source()).isEqualTo(Enrichment.Source.OLLAMA);
+        assertThat(e.confidence()).isNull();
+        assertThat(e.fallbackReason())
+                .isEqualTo("HTTP 404 from the LLM server: {\"error\":\"model 'nope' not found\"}");
+    }
+
+    @Test
+    void retriesATimedOutCallAndGivesUpWithTheReasonAfterTheLastRetry() throws Exception {
+        server.otherwise(slow(Duration.ofMillis(800), good(0.9, "delete-pod")));
+
+        Enrichment e =
+                get(
+                        enricher(LlmProvider.OPENAI, "llm-timeout", "200ms", "llm-retries", "1")
+                                .enrich(crashLoop("shop", "cart-1"), POLICY, null));
+
+        assertThat(server.requests()).hasSize(2);
+        assertThat(e.confidence()).isNull();
+        assertThat(e.fallbackReason())
+                .isEqualTo("no reply within 200 ms (llm-timeout) (2 attempts)");
+        assertThat(e.latencyMs()).isBetween(400L, 2000L);
+    }
+
+    @Test
+    void theDeadlineCutsTheAttemptsShort() throws Exception {
+        server.otherwise(slow(Duration.ofSeconds(3), good(0.9, "delete-pod")));
+        Enricher enricher =
+                enricher(
+                        LlmProvider.OLLAMA,
+                        Duration.ofMillis(700),
+                        10,
+                        ApiKey.read(settings(LlmProvider.OLLAMA), n -> null),
+                        "llm-timeout",
+                        "5s");
+
+        Enrichment e = get(enricher.enrich(crashLoop("shop", "cart-1"), POLICY, null));
+
+        assertThat(e.fallbackReason())
+                .matches("no reply within the enrichment deadline \\(\\d+ ms, 1 attempt\\)");
+        assertThat(e.latencyMs()).isBetween(600L, 1500L);
+        assertThat(enricher.inFlight()).isZero();
+    }
+
+    @Test
+    void garbageIsDroppedWithTheReason() throws Exception {
+        server.then(
+                TestingLlmServer.content("{\"summary\": \"oops"),
+                TestingLlmServer.rawBody("<html>502 Bad Gateway</html>"));
+        Enricher enricher = enricher(LlmProvider.OLLAMA);
+
+        Enrichment notJson = get(enricher.enrich(crashLoop("shop", "cart-1"), POLICY, null));
+        Enrichment notApi = get(enricher.enrich(crashLoop("shop", "cart-2"), POLICY, null));
+
+        assertThat(notJson.fallbackReason()).startsWith("reply dropped: the reply is not JSON");
+        assertThat(notJson.model()).isEqualTo("qwen2.5:1.5b-instruct");
+        assertThat(notJson.summary()).isNull();
+        assertThat(notApi.fallbackReason())
+                .startsWith("the LLM server's reply is not JSON: <html>");
+    }
+
+    @Test
+    void theBreakerOpensAfterConsecutiveFailuresAndClosesAfterASuccessfulTrial() throws Exception {
+        server.then(status(500, "down"), status(500, "down")).otherwise(good(0.9, "delete-pod"));
+        Enricher enricher =
+                enricher(
+                        LlmProvider.OPENAI,
+                        "llm-retries",
+                        "0",
+                        "llm-breaker-failures",
+                        "2",
+                        "llm-breaker-cool-off",
+                        "500ms");
+
+        get(enricher.enrich(crashLoop("shop", "a"), POLICY, null));
+        get(enricher.enrich(crashLoop("shop", "b"), POLICY, null));
+        Enrichment skipped = get(enricher.enrich(crashLoop("shop", "c"), POLICY, null));
+
+        assertThat(skipped.source()).isEqualTo(Enrichment.Source.NONE);
+        assertThat(skipped.fallbackReason())
+                .startsWith(
+                        "LLM skipped: circuit breaker open after 2 consecutive failures (last: HTTP 500 from the LLM server: down)");
+        assertThat(server.requests()).hasSize(2);
+
+        Thread.sleep(600);
+        Enrichment trial = get(enricher.enrich(crashLoop("shop", "d"), POLICY, null));
+        Enrichment after = get(enricher.enrich(crashLoop("shop", "e"), POLICY, null));
+
+        assertThat(trial.confidence()).isEqualTo(0.9);
+        assertThat(after.confidence()).isEqualTo(0.9);
+        assertThat(enricher.breaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(server.requests()).hasSize(4);
+    }
+
+    @Test
+    void aFlappingTargetIsAnsweredFromTheCache() throws Exception {
+        server.otherwise(good(0.9, "delete-pod"));
+        Enricher enricher = enricher(LlmProvider.OLLAMA, "llm-cache-ttl", "10m");
+
+        Enrichment first = get(enricher.enrich(crashLoop("shop", "cart-1"), POLICY, null));
+        Enrichment second = get(enricher.enrich(crashLoop("shop", "cart-1"), POLICY, null));
+        get(enricher.enrich(crashLoop("shop", "cart-2"), POLICY, null));
+
+        assertThat(server.requests()).hasSize(2);
+        assertThat(second.summary()).isEqualTo(first.summary());
+        assertThat(second.confidence()).isEqualTo(first.confidence());
+    }
+
+    @Test
+    void beyondCapacityAFindingGoesOnWithoutWaiting() throws Exception {
+        server.otherwise(slow(Duration.ofMillis(500), good(0.9, "delete-pod")));
+        Enricher enricher =
+                enricher(
+                        LlmProvider.OLLAMA,
+                        Duration.ofSeconds(5),
+                        1,
+                        ApiKey.read(settings(LlmProvider.OLLAMA), n -> null));
+
+        CompletableFuture<Enrichment> first = enricher.enrich(crashLoop("shop", "a"), POLICY, null);
+        Enrichment second = get(enricher.enrich(crashLoop("shop", "b"), POLICY, null));
+
+        assertThat(first).isNotDone();
+        assertThat(second.source()).isEqualTo(Enrichment.Source.NONE);
+        assertThat(second.fallbackReason()).startsWith("LLM skipped: 1 enrichments in flight");
+        assertThat(get(first).confidence()).isEqualTo(0.9);
+    }
+
+    @Test
+    void lowConfidenceIsKeptButSaysWhatItMeansForThePolicy() throws Exception {
+        server.otherwise(good(0.3, "scale-up"));
+        HealingPolicy approval =
+                policy(
+                        crashLoopAi(
+                                "    mayRank: true\n",
+                                "    mayRank: true\n    onLowConfidence: requireApproval\n"));
+
+        Enrichment e =
+                get(
+                        enricher(LlmProvider.OLLAMA)
+                                .enrich(crashLoop("shop", "cart-1"), approval, null));
+
+        assertThat(e.confidence()).isEqualTo(0.3);
+        assertThat(e.fallbackReason())
+                .isEqualTo(
+                        "confidence 0.30 is below the policy's minConfidence 0.60: the action needs approval");
+    }
+
+    @Test
+    void aPolicyWithAiDisabledIsNeverSent() throws Exception {
+        HealingPolicy off = policy(crashLoopAi("    enabled: true\n", "    enabled: false\n"));
+
+        Enrichment e =
+                get(enricher(LlmProvider.OLLAMA).enrich(crashLoop("shop", "cart-1"), off, null));
+
+        assertThat(e.source()).isEqualTo(Enrichment.Source.NONE);
+        assertThat(e.fallbackReason()).isEqualTo("ai.enabled is false in policy crash-loop");
+        assertThat(server.requests()).isEmpty();
+    }
+}

@@ -1,0 +1,164 @@
+package io.kubeskippy.job.enrich;
+
+import static io.kubeskippy.job.enrich.EnrichmentFixtures.CRASH_LOOP_AI;
+import static io.kubeskippy.job.enrich.EnrichmentFixtures.T0;
+import static io.kubeskippy.job.enrich.EnrichmentFixtures.crashLoop;
+import static io.kubeskippy.job.enrich.EnrichmentFixtures.update;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubeskippy.job.source.ContainerState;
+import io.kubeskippy.job.source.PodInput;
+import io.kubeskippy.job.source.PodState;
+import io.kubeskippy.model.serde.Json;
+import io.kubeskippy.model.serde.RecordCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class TargetContextFunctionTest {
+
+    private KeyedTwoInputStreamOperatorTestHarness<String, Candidate, ContextFact, Candidate>
+            harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new KeyedCoProcessOperator<>(new TargetContextFunction()),
+                        c -> c.target,
+                        f -> f.target,
+                        Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private static PodState pod(String name) {
+        PodState p = new PodState();
+        p.namespace = "shop";
+        p.name = name;
+        p.workloadKind = "Deployment";
+        p.workloadName = "cart";
+        p.phase = "Running";
+        p.startTimeMs = T0.toEpochMilli();
+        ContainerState c = new ContainerState();
+        c.name = "app";
+        c.memoryLimitBytes = 512L * 1024 * 1024;
+        c.restartCount = 3;
+        c.waitingReason = "CrashLoopBackOff";
+        p.containers.add(c);
+        p.annotations.put("kubectl.kubernetes.io/last-applied-configuration", "{...}");
+        p.annotations.put("team", "payments");
+        return p;
+    }
+
+    private void facts(PodInput in) throws Exception {
+        List<ContextFact> out = new ArrayList<>();
+        new ContextFacts()
+                .flatMap(
+                        in,
+                        new Collector<>() {
+                            @Override
+                            public void collect(ContextFact f) {
+                                out.add(f);
+                            }
+
+                            @Override
+                            public void close() {}
+                        });
+        for (ContextFact f : out) {
+            harness.processElement2(new StreamRecord<>(f, f.timestampMs));
+        }
+    }
+
+    private Candidate candidate() {
+        Candidate c =
+                Candidate.of(
+                        RecordCodec.findings().encodeToString(crashLoop("shop", "cart-1")),
+                        update(CRASH_LOOP_AI));
+        c.target = "Pod/shop/cart-1";
+        return c;
+    }
+
+    @Test
+    void attachesThePodAndItsEventsUpToTheDetection() throws Exception {
+        facts(PodInput.pod(pod("cart-1"), T0.toEpochMilli()));
+        for (int s : new int[] {60, 120, 200, 260}) {
+            facts(
+                    PodInput.event(
+                            "shop",
+                            "Pod",
+                            "cart-1",
+                            "BackOff",
+                            "Warning",
+                            T0.plusSeconds(s).toEpochMilli()));
+        }
+        facts(PodInput.event("shop", "Pod", "other", "BackOff", "Warning", T0.toEpochMilli()));
+
+        harness.processElement1(
+                new StreamRecord<>(candidate(), T0.plusSeconds(200).toEpochMilli()));
+
+        Candidate out = harness.extractOutputValues().get(0);
+        TargetContext context = Json.mapper().readValue(out.context, TargetContext.class);
+        assertThat(context.pods()).hasSize(1);
+        TargetContext.Pod p = context.pods().get(0);
+        assertThat(p.owner()).isEqualTo("Deployment/cart");
+        assertThat(p.ageAtDetection()).isEqualTo("3m20s");
+        assertThat(p.containers().get(0).memoryLimit()).isEqualTo("512Mi");
+        assertThat(p.containers().get(0).waiting()).isEqualTo("CrashLoopBackOff");
+        assertThat(p.annotations()).containsOnlyKeys("team");
+        // the fourth back-off came after the detection; the other pod's is not this target's
+        assertThat(context.events())
+                .singleElement()
+                .satisfies(e -> assertThat(e.count()).isEqualTo(3));
+    }
+
+    @Test
+    void aCandidateWithoutNewsGoesOnWithoutContext() throws Exception {
+        harness.processElement1(new StreamRecord<>(candidate(), T0.toEpochMilli()));
+
+        assertThat(harness.extractOutputValues().get(0).context).isNull();
+    }
+
+    @Test
+    void clearsItsStateAfterTheTtlAndWhenThePodIsDeleted() throws Exception {
+        facts(PodInput.pod(pod("cart-1"), T0.toEpochMilli()));
+        facts(
+                PodInput.event(
+                        "shop",
+                        "Pod",
+                        "cart-1",
+                        "BackOff",
+                        "Warning",
+                        T0.plusSeconds(60).toEpochMilli()));
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+
+        harness.processBothWatermarks(
+                new Watermark(
+                        T0.plus(TargetContextFunction.TTL)
+                                .plus(Duration.ofMinutes(2))
+                                .toEpochMilli()));
+
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+
+        PodState p = pod("cart-2");
+        facts(PodInput.pod(p, T0.plus(Duration.ofDays(2)).toEpochMilli()));
+        p.deleted = true;
+        facts(PodInput.pod(p, T0.plus(Duration.ofDays(2)).plusSeconds(1).toEpochMilli()));
+
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+}

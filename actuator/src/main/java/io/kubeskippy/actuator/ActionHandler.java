@@ -508,6 +508,9 @@ final class ActionHandler {
             return failed(cr, plan, verification.message(), "NotVerified", applied, received);
         }
         Instant now = clock.instant();
+        if (cr.spec().detection() != null) {
+            metrics.timeToHeal(type, seconds(cr.spec().detection().detectedAt(), now));
+        }
         String message = plan.summary() + "; " + verification.message();
         cr = store.writeStatus(cr, ActionStatuses.succeeded(cr.status(), now, message, applied));
         ledger.put(entry(cr, workload, actedAt, State.ACTED, true));

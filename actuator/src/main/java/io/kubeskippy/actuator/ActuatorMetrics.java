@@ -19,6 +19,9 @@ public final class ActuatorMetrics {
     private static final double[] EXECUTION_BUCKETS = {
         0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600
     };
+    private static final double[] HEAL_BUCKETS = {
+        1, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600, 1200, 1800, 3600
+    };
     private static final double[] OUTCOME_BUCKETS = {
         0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5, 10, 60, 300
     };
@@ -31,6 +34,7 @@ public final class ActuatorMetrics {
     private final Counter errors;
     private final Histogram execution;
     private final Histogram outcomeLatency;
+    private final Histogram timeToHeal;
 
     public ActuatorMetrics() {
         actions =
@@ -86,6 +90,18 @@ public final class ActuatorMetrics {
                         .classicOnly()
                         .classicUpperBounds(OUTCOME_BUCKETS)
                         .register(registry);
+        timeToHeal =
+                Histogram.builder()
+                        .name(PREFIX + "time_to_heal_seconds")
+                        .help(
+                                "Time from the detection (spec.detection.detectedAt: the event"
+                                        + " time of the evidence that completed the pattern) to"
+                                        + " the change verified, for actions that Succeeded, by"
+                                        + " action type.")
+                        .labelNames("type")
+                        .classicOnly()
+                        .classicUpperBounds(HEAL_BUCKETS)
+                        .register(registry);
     }
 
     /** Registers the gauges read from the running process. */
@@ -135,6 +151,10 @@ public final class ActuatorMetrics {
 
     void execution(String type, double seconds) {
         execution.labelValues(type).observe(seconds);
+    }
+
+    void timeToHeal(String type, double seconds) {
+        timeToHeal.labelValues(type).observe(seconds);
     }
 
     /** Actions of {@code type} that ended in {@code phase}. */

@@ -136,16 +136,41 @@ class ExecutorsITCase extends ActuatorTestBase {
         assertThat(atMax.phase()).isEqualTo(Phase.Blocked);
         assertThat(atMax.reason()).startsWith("at_bound: ").contains("already has 4 replicas");
 
+        // absolute, from 4 to 3; a pod's action scales its Deployment
+        ActionOutcome absolute =
+                sendAndAwait(action(policy, "scale-to-3", ref(pods("web").get(0))));
+        assertThat(absolute.phase()).as(absolute.reason()).isEqualTo(Phase.Succeeded);
+        assertThat(replicas("web")).isEqualTo(3);
+        await().atMost(WAIT).until(() -> pods("web").size() == 3);
+        assertThat(absolute.changes())
+                .singleElement()
+                .satisfies(
+                        c -> {
+                            assertThat(c.resourceRef().kind()).isEqualTo("Deployment");
+                            assertThat(c.resourceRef().name()).isEqualTo("web");
+                            assertThat(c.field()).isEqualTo("spec.replicas");
+                            assertThat(c)
+                                    .extracting(Change::oldValue, Change::newValue)
+                                    .containsExactly("4", "3");
+                        });
+        HealingAction.Result recorded = resource(absolute.action()).status().result();
+        assertThat(recorded.changes())
+                .singleElement()
+                .extracting(Change::oldValue, Change::newValue)
+                .containsExactly("4", "3");
+
+        // absolute, at the count already: nothing to do
+        ActionOutcome again = sendAndAwait(action(policy, "scale-to-3", ref(pods("web").get(0))));
+        assertThat(again.phase()).isEqualTo(Phase.Blocked);
+        assertThat(again.reason()).contains("already has 3 replicas");
+
         ActionOutcome down =
                 sendAndAwait(action(policy, "scale-down", workload("Deployment", "web")));
         assertThat(down.phase()).as(down.reason()).isEqualTo(Phase.Succeeded);
-        assertThat(replicas("web")).isEqualTo(3);
-
-        // a pod's action scales its Deployment
-        ActionOutcome absolute =
-                sendAndAwait(action(policy, "scale-to-3", ref(pods("web").get(0))));
-        assertThat(absolute.phase()).isEqualTo(Phase.Blocked);
-        assertThat(absolute.reason()).contains("already has 3 replicas");
+        assertThat(replicas("web")).isEqualTo(2);
+        assertThat(down.changes().get(0))
+                .extracting(Change::oldValue, Change::newValue)
+                .containsExactly("3", "2");
         assertThat(event("web", "Scaled").getMessage()).contains("from 1 to 3 replicas");
     }
 
@@ -343,6 +368,7 @@ class ExecutorsITCase extends ActuatorTestBase {
                 .contains(
                         "kubeskippy_actuator_actions_total{outcome=\"Succeeded\",type=\"delete\"} 1.0")
                 .contains("kubeskippy_actuator_execution_seconds_count{type=\"delete\"} 1")
+                .contains("kubeskippy_actuator_time_to_heal_seconds_count{type=\"delete\"} 1")
                 .contains("kubeskippy_actuator_approvals_pending 0.0")
                 .contains("kubeskippy_actuator_storm_breaker_open 0.0");
     }

@@ -141,17 +141,50 @@ class SafetyGateITCase extends ActuatorTestBase {
     @Test
     void theRateLimitsAreRebuiltFromTheHealingActionsWhenTheActuatorRestarts() throws Exception {
         HealingPolicy policy = publishPolicy(TestPolicies.automatic("heal"));
+        HealingPolicy limited =
+                publishPolicy(
+                        TestPolicies.policy(
+                                "limited",
+                                "automatic",
+                                "  safetyRules: {maxActionsPerHour: 1}",
+                                ""));
         deployment("web", 1, "256Mi", Map.of());
+        deployment("a", 1, "256Mi", Map.of());
+        deployment("b", 1, "256Mi", Map.of());
+        deployment("c", 1, "256Mi", Map.of());
         ActuatorProcess first = startActuator(Map.of());
         assertThat(sendAndAwait(action(policy, "scale-up", workload("Deployment", "web"))).phase())
                 .isEqualTo(Phase.Succeeded);
+        assertThat(sendAndAwait(action(limited, "scale-up", workload("Deployment", "a"))).phase())
+                .isEqualTo(Phase.Succeeded);
         first.close();
 
-        startActuator(Map.of());
-        ActionOutcome after =
+        // a new process: its history is only what the HealingAction resources say (2 acted)
+        ActuatorProcess second = startActuator(Map.of("max-actions-per-hour", "2"));
+        ActionOutcome cooldown =
                 sendAndAwait(action(policy, "restart", workload("Deployment", "web")));
+        ActionOutcome policyLimit =
+                sendAndAwait(action(limited, "scale-up", workload("Deployment", "b")));
+        ActionOutcome globalLimit =
+                sendAndAwait(action(policy, "scale-up", workload("Deployment", "c")));
 
-        assertThat(after.reason()).startsWith("cooldown: ");
+        assertThat(cooldown.reason()).startsWith("cooldown: Deployment " + ns + "/web");
+        assertThat(policyLimit.phase()).isEqualTo(Phase.Blocked);
+        assertThat(policyLimit.reason())
+                .startsWith(
+                        "policy_rate_limit: policy limited acted 1 times within the last hour;"
+                                + " its safetyRules.maxActionsPerHour is 1");
+        assertThat(globalLimit.phase()).isEqualTo(Phase.Blocked);
+        assertThat(globalLimit.reason())
+                .startsWith(
+                        "global_rate_limit: 2 actions within the last hour;"
+                                + " --max-actions-per-hour is 2");
+        assertThat(replicas("b")).isEqualTo(1);
+        assertThat(replicas("c")).isEqualTo(1);
+        assertThat(scrape(second))
+                .contains("kubeskippy_actuator_blocked_total{reason=\"cooldown\"} 1.0")
+                .contains("kubeskippy_actuator_blocked_total{reason=\"policy_rate_limit\"} 1.0")
+                .contains("kubeskippy_actuator_blocked_total{reason=\"global_rate_limit\"} 1.0");
     }
 
     @Test
@@ -211,7 +244,9 @@ class SafetyGateITCase extends ActuatorTestBase {
                 .hasSize(1);
         assertThat(actuator.metrics().stormTrips("cluster")).isEqualTo(1);
         assertThat(actuator.metrics().blocked("storm_breaker")).isEqualTo(2);
-        assertThat(scrape(actuator)).contains("kubeskippy_actuator_storm_breaker_open 1.0");
+        assertThat(scrape(actuator))
+                .contains("kubeskippy_actuator_storm_breaker_open 1.0")
+                .contains("kubeskippy_actuator_blocked_total{reason=\"storm_breaker\"} 2.0");
     }
 
     @Test
@@ -267,6 +302,16 @@ class SafetyGateITCase extends ActuatorTestBase {
                 .filter(TestingCluster.Request::mutating)
                 .filter(r -> r.path().contains("/namespaces/" + ns + "/pods"))
                 .toList();
+    }
+
+    private int replicas(String deployment) {
+        return k8s.apps()
+                .deployments()
+                .inNamespace(ns)
+                .withName(deployment)
+                .get()
+                .getSpec()
+                .getReplicas();
     }
 
     private Event event(String involved, String reason) {

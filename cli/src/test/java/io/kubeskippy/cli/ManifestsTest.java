@@ -29,6 +29,7 @@ import io.kubeskippy.cli.StrictManifests.Document;
 import io.kubeskippy.cli.StrictManifests.ManifestException;
 import io.kubeskippy.ingest.IngestOption;
 import io.kubeskippy.ingest.IngestOptions;
+import io.kubeskippy.ingest.prometheus.QueryFile;
 import io.kubeskippy.job.JobArgs;
 import io.kubeskippy.job.JobSettings;
 import io.kubeskippy.model.Topic;
@@ -641,6 +642,141 @@ class ManifestsTest {
         return Arguments.of(file, from, to, expected);
     }
 
+    // --- demo/k8s: the demo apps for a kind cluster -----------------------------------------
+
+    static final Path DEMO_K8S = ROOT.resolve("demo").resolve("k8s");
+
+    /** Files of demo/k8s that are not manifests: Prometheus' configuration, ingest's queries. */
+    static final Set<String> DEMO_CONFIG_FILES = Set.of("prometheus.yml", "ingest-queries.yaml");
+
+    static final Set<String> DEMO_APPS =
+            Set.of(
+                    "continuous-memory-degradation",
+                    "memory-leak-app",
+                    "continuous-cpu-oscillation",
+                    "crashloop-app",
+                    "random-crasher",
+                    "flaky-web-app",
+                    "chaos-monkey-component",
+                    "steady-api",
+                    "steady-worker");
+
+    /**
+     * demo/k8s/ parses as strictly as flink-deployment/ (a misspelled key anywhere fails), its two
+     * kustomizations list every manifest, every container has CPU and memory requests and limits,
+     * and chaos-monkey-component, and only it, is protected by label and annotation.
+     */
+    @Test
+    void theDemoAppsForKindParseStrictly() throws Exception {
+        List<Path> files = manifestFiles(DEMO_K8S, DEMO_CONFIG_FILES);
+        List<Document> demo = new ArrayList<>();
+        for (Path file : files) {
+            demo.addAll(READER.read(file));
+        }
+        Set<String> listed = new TreeSet<>();
+        Set<String> generated = new TreeSet<>();
+        for (Path dir : List.of(DEMO_K8S, DEMO_K8S.resolve("metrics"))) {
+            JsonNode kustomization = READER.trees(dir.resolve("kustomization.yaml")).get(0);
+            assertThat(fieldNames(kustomization)).isSubsetOf(KUSTOMIZATION_FIELDS);
+            for (String resource : texts(kustomization.path("resources"))) {
+                listed.add(DEMO_K8S.relativize(dir.resolve(resource).normalize()).toString());
+            }
+            for (JsonNode generator : kustomization.path("configMapGenerator")) {
+                generated.add(generator.path("name").asText());
+                texts(generator.path("files"))
+                        .forEach(f -> assertThat(dir.resolve(f)).isRegularFile());
+            }
+        }
+        assertThat(listed)
+                .isEqualTo(
+                        files.stream()
+                                .map(f -> DEMO_K8S.relativize(f).toString())
+                                .collect(Collectors.toCollection(TreeSet::new)));
+        assertThat(QueryFile.load(DEMO_K8S.resolve("metrics/ingest-queries.yaml"))).isNotEmpty();
+
+        Map<String, Deployment> apps = new TreeMap<>();
+        List<String> unnoticed = new ArrayList<>();
+        for (Document doc : demo) {
+            if (doc.resource() instanceof Deployment d) {
+                var pod = d.getSpec().getTemplate().getSpec();
+                for (Container c : pod.getContainers()) {
+                    assertThat(c.getResources().getRequests())
+                            .as(doc + " requests")
+                            .containsKeys("cpu", "memory");
+                    assertThat(c.getResources().getLimits())
+                            .as(doc + " limits")
+                            .containsKeys("cpu", "memory");
+                }
+                for (Volume v : pod.getVolumes()) {
+                    if (v.getConfigMap() != null) {
+                        assertThat(generated).contains(v.getConfigMap().getName());
+                    }
+                }
+                if ("demo".equals(d.getMetadata().getNamespace())) {
+                    apps.put(d.getMetadata().getName(), d);
+                }
+            }
+            boolean service = doc.resource() instanceof Service;
+            for (List<String> path :
+                    StrictManifests.keyPaths(doc.tree(), p -> isFreeForm(p, service))) {
+                if (READER.problems(StrictManifests.renamed(doc.tree(), path, "x")).isEmpty()) {
+                    unnoticed.add(doc + ": " + StrictManifests.dotted(path));
+                }
+            }
+        }
+        assertThat(unnoticed).as("misspelled keys that were not noticed").isEmpty();
+        assertThat(apps.keySet()).isEqualTo(DEMO_APPS);
+        for (Deployment app : apps.values()) {
+            boolean chaos = app.getMetadata().getName().equals("chaos-monkey-component");
+            for (var meta : List.of(app.getMetadata(), app.getSpec().getTemplate().getMetadata())) {
+                for (Map<String, String> m : List.of(meta.getLabels(), meta.getAnnotations())) {
+                    assertThat(m.get("kubeskippy.io/protected"))
+                            .as(app.getMetadata().getName())
+                            .isEqualTo(chaos ? "true" : null);
+                }
+            }
+        }
+    }
+
+    @Test
+    void kubectlKustomizeRendersTheDemoAppsStrictly() throws Exception {
+        assumeTrue(onPath("kubectl"), "kubectl is not on PATH");
+        for (String dir : List.of("apps", "metrics")) {
+            Path out =
+                    Files.createDirectories(Path.of("target")).resolve("demo-k8s-" + dir + ".yaml");
+            Path source = dir.equals("apps") ? DEMO_K8S : DEMO_K8S.resolve(dir);
+            Process process =
+                    new ProcessBuilder("kubectl", "kustomize", source.toString())
+                            .redirectErrorStream(true)
+                            .redirectOutput(out.toFile())
+                            .start();
+            assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as(Files.readString(out)).isZero();
+            Set<String> configMaps = new TreeSet<>();
+            Set<String> mounted = new TreeSet<>();
+            for (Document d : READER.read(out)) {
+                HasMetadata r = d.resource();
+                boolean clusterScoped =
+                        r instanceof Namespace
+                                || r instanceof ClusterRole
+                                || r instanceof ClusterRoleBinding;
+                assertThat(r.getMetadata().getNamespace())
+                        .as(d.toString())
+                        .isEqualTo(
+                                clusterScoped ? null : dir.equals("apps") ? "demo" : "monitoring");
+                if (r instanceof ConfigMap c) {
+                    configMaps.add(c.getMetadata().getName());
+                } else if (r instanceof Deployment deployment) {
+                    deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+                            .filter(v -> v.getConfigMap() != null)
+                            .forEach(v -> mounted.add(v.getConfigMap().getName()));
+                }
+            }
+            // the generated ConfigMaps (with their hash suffix) are the ones mounted
+            assertThat(mounted).isNotEmpty().isEqualTo(configMaps);
+        }
+    }
+
     // --- what kustomize renders, when kubectl is here ---------------------------------------
 
     @Test
@@ -876,13 +1012,18 @@ class ManifestsTest {
     }
 
     private static List<Path> manifestFiles() {
-        try (Stream<Path> walk = Files.walk(DEPLOY)) {
+        return manifestFiles(DEPLOY, Set.of());
+    }
+
+    private static List<Path> manifestFiles(Path dir, Set<String> notManifests) {
+        try (Stream<Path> walk = Files.walk(dir)) {
             return walk.filter(Files::isRegularFile)
                     .filter(
                             p -> {
                                 String name = p.getFileName().toString();
                                 return (name.endsWith(".yaml") || name.endsWith(".yml"))
-                                        && !KUSTOMIZE_FILES.contains(name);
+                                        && !KUSTOMIZE_FILES.contains(name)
+                                        && !notManifests.contains(name);
                             })
                     .sorted()
                     .toList();

@@ -5,7 +5,9 @@ import io.kubeskippy.job.JobSettings;
 import io.kubeskippy.job.kafka.KafkaJob;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.flink.runtime.client.JobCancellationException;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ExceptionUtils;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -48,7 +50,16 @@ final class JobCommand implements Callable<Integer> {
                         settings.kafka(),
                         settings.webUiPort(),
                         settings.prometheusPort());
-        env.execute("kubeskippy");
+        try {
+            env.execute("kubeskippy");
+        } catch (Exception e) {
+            if (ExceptionUtils.findThrowable(e, JobCancellationException.class).isPresent()) {
+                // cancelled from the dashboard or the REST API: an ending, not a crash
+                spec.commandLine().getErr().println("skippy job: the job was cancelled");
+                return 1;
+            }
+            throw e;
+        }
         return 0;
     }
 }

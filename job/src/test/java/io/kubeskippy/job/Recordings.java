@@ -11,11 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-/** Builds recorded inputs (JSON lines) for replays: pods of a Deployment, samples, events. */
+/**
+ * Builds recorded inputs (JSON lines) for replays and Kafka tests: pods of a Deployment and their
+ * condition changes, samples, events.
+ */
 public final class Recordings {
 
     public static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
@@ -26,13 +30,34 @@ public final class Recordings {
     private final List<String> events = new ArrayList<>();
     private int eventCount;
 
-    /** A running pod of Deployment {@code deployment}, started at {@code started}. */
+    /** The latest object of each recorded pod, by namespace/name: a condition change edits it. */
+    private final Map<String, ObjectNode> podObjects = new HashMap<>();
+
+    private int metricsTaken;
+    private int podsTaken;
+    private int eventsTaken;
+
+    /** A running pod of Deployment {@code deployment}, started (and seen) at {@code started}. */
     public Recordings pod(
             String namespace,
             String deployment,
             String pod,
             long memoryLimitBytes,
             Instant started) {
+        return pod(namespace, deployment, pod, memoryLimitBytes, started, started);
+    }
+
+    /**
+     * A running pod of Deployment {@code deployment}, started at {@code started} and seen by the
+     * watch at {@code observedAt} (the record's event time).
+     */
+    public Recordings pod(
+            String namespace,
+            String deployment,
+            String pod,
+            long memoryLimitBytes,
+            Instant started,
+            Instant observedAt) {
         ObjectNode o = Json.mapper().createObjectNode();
         o.put("apiVersion", "v1").put("kind", "Pod");
         ObjectNode meta = o.putObject("metadata");
@@ -61,9 +86,39 @@ public final class Recordings {
                 .put("type", "Ready")
                 .put("status", "True")
                 .put("lastTransitionTime", started.toString());
+        podObjects.put(namespace + "/" + pod, o.deepCopy());
         pods.add(
                 RecordCodec.watchEvents()
-                        .encodeToString(new WatchEvent(WatchEvent.Type.ADDED, started, o)));
+                        .encodeToString(new WatchEvent(WatchEvent.Type.ADDED, observedAt, o)));
+        return this;
+    }
+
+    /**
+     * A pod condition changing to {@code status} at {@code at}: a MODIFIED watch event of a pod
+     * recorded before, with the condition's status and lastTransitionTime set.
+     */
+    public Recordings condition(
+            String namespace, String pod, String type, String status, Instant at) {
+        ObjectNode before = podObjects.get(namespace + "/" + pod);
+        if (before == null) {
+            throw new IllegalArgumentException("no pod " + namespace + "/" + pod + " recorded");
+        }
+        ObjectNode o = before.deepCopy();
+        ArrayNode conditions = (ArrayNode) o.path("status").path("conditions");
+        ObjectNode condition = null;
+        for (var c : conditions) {
+            if (type.equals(c.path("type").asText())) {
+                condition = (ObjectNode) c;
+            }
+        }
+        if (condition == null) {
+            condition = conditions.addObject().put("type", type);
+        }
+        condition.put("status", status).put("lastTransitionTime", at.toString());
+        podObjects.put(namespace + "/" + pod, o.deepCopy());
+        pods.add(
+                RecordCodec.watchEvents()
+                        .encodeToString(new WatchEvent(WatchEvent.Type.MODIFIED, at, o)));
         return this;
     }
 
@@ -124,6 +179,22 @@ public final class Recordings {
     public Recordings rawMetricLine(String line) {
         metrics.add(line);
         return this;
+    }
+
+    /** JSON lines by the topic they go to. */
+    public record Lines(List<String> metrics, List<String> pods, List<String> events) {}
+
+    /** The lines recorded since the previous call (all of them at the first), to stream them. */
+    public Lines newLines() {
+        Lines lines =
+                new Lines(
+                        List.copyOf(metrics.subList(metricsTaken, metrics.size())),
+                        List.copyOf(pods.subList(podsTaken, pods.size())),
+                        List.copyOf(events.subList(eventsTaken, events.size())));
+        metricsTaken = metrics.size();
+        podsTaken = pods.size();
+        eventsTaken = events.size();
+        return lines;
     }
 
     /** Writes metrics.jsonl, pods.jsonl and events.jsonl into {@code dir}. */

@@ -27,9 +27,10 @@ import org.apache.flink.util.Collector;
 /**
  * Keeps what the cluster said about each target (its pods' latest state, its recent events) and
  * attaches it to the target's candidates on their way to the LLM, as {@link TargetContext} JSON.
- * Only events up to the detection are attached. Keyed by target id; a target's state is cleared
- * {@link #TTL} after its last fact (event time), or when all its pods are deleted and it has no
- * events.
+ * Only events up to the detection are attached, and all of them: a candidate waits until the
+ * watermark passes its detection time, so the facts up to it have arrived (they come on another
+ * input, and could otherwise lag behind it). Keyed by target id; a target's state is cleared {@link
+ * #TTL} after its last fact (event time), or when all its pods are deleted and it has no events.
  */
 public class TargetContextFunction
         extends KeyedCoProcessFunction<String, Candidate, ContextFact, Candidate> {
@@ -85,6 +86,9 @@ public class TargetContextFunction
     private transient ValueState<Long> lastFactAt;
     private transient ValueState<Long> timerAt;
 
+    /** Candidates whose detection time the watermark has not passed yet. */
+    private transient ListState<Candidate> waiting;
+
     @Override
     public void open(OpenContext openContext) {
         pods =
@@ -105,20 +109,35 @@ public class TargetContextFunction
         timerAt =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("target-timer", Types.LONG));
+        waiting =
+                getRuntimeContext()
+                        .getListState(
+                                new ListStateDescriptor<>(
+                                        "target-waiting", TypeInformation.of(Candidate.class)));
     }
 
     @Override
     public void processElement1(Candidate c, Context ctx, Collector<Candidate> out)
             throws Exception {
+        long detectedAt = detectedAtMs(c.finding);
+        if (detectedAt <= ctx.timerService().currentWatermark()) {
+            out.collect(withContext(c, detectedAt));
+            return;
+        }
+        waiting.add(c);
+        ctx.timerService().registerEventTimeTimer(detectedAt);
+    }
+
+    private Candidate withContext(Candidate c, long detectedAt) throws Exception {
         Candidate withContext = c.copy();
         if (lastFactAt.value() != null) {
             List<ContextPod> kept = new ArrayList<>();
             pods.values().forEach(kept::add);
-            TargetContext context = context(kept, keptEvents(), detectedAtMs(c.finding));
+            TargetContext context = context(kept, keptEvents(), detectedAt);
             withContext.context =
                     context.isEmpty() ? null : Json.mapper().writeValueAsString(context);
         }
-        out.collect(withContext);
+        return withContext;
     }
 
     @Override
@@ -168,6 +187,22 @@ public class TargetContextFunction
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Candidate> out)
             throws Exception {
+        Iterable<Candidate> held = waiting.get();
+        if (held != null && held.iterator().hasNext()) {
+            List<Candidate> later = new ArrayList<>();
+            for (Candidate c : held) {
+                long detectedAt = detectedAtMs(c.finding);
+                if (detectedAt <= timestamp) {
+                    out.collect(withContext(c, detectedAt));
+                } else {
+                    later.add(c);
+                }
+            }
+            waiting.update(later);
+        }
+        if (timerAt.value() == null || timerAt.value() > timestamp) {
+            return; // a candidate's timer, not the state's TTL
+        }
         Long last = lastFactAt.value();
         if (last == null || last + TTL.toMillis() <= timestamp) {
             clear();

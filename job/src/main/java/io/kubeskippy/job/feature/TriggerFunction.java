@@ -48,12 +48,18 @@ import org.apache.flink.util.Collector;
  * GrowthCriteria#mayFire}); the full analysis runs only when it may fire.
  *
  * <p>Triggers are resolved from a cache of the active policy versions, dropped when a policy update
- * arrives; inputs for a version that is no longer active are ignored.
+ * arrives; inputs for a version that is no longer active are ignored. When a version is removed or
+ * replaced, its triggers' state is dropped from every target at once (one pass over the keys, only
+ * then), not left to idle out.
  */
 public class TriggerFunction
         extends KeyedBroadcastProcessFunction<String, TriggerInput, PolicyUpdate, Signal> {
 
     private static final long serialVersionUID = 1L;
+
+    /** All feature state of a target. */
+    static final ValueStateDescriptor<TargetState> STATE =
+            new ValueStateDescriptor<>("target", TargetStateSerializer.INSTANCE);
 
     private final Duration metricStep;
     private final Duration lateness;
@@ -96,11 +102,7 @@ public class TriggerFunction
 
     @Override
     public void open(OpenContext openContext) {
-        state =
-                getRuntimeContext()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        "target", TargetStateSerializer.INSTANCE));
+        state = getRuntimeContext().getState(STATE);
         versions = new PolicyVersions();
         resolved = new HashMap<>();
         var metrics = io.kubeskippy.job.JobMetrics.group(getRuntimeContext());
@@ -115,7 +117,7 @@ public class TriggerFunction
         TargetState target = null;
         for (Resolved r : triggers) {
             if (r == null) {
-                continue; // a version that is no longer active: its state goes when it idles
+                continue; // a version that is no longer active: its state was dropped with it
             }
             if (target == null) {
                 target = state.value();
@@ -327,7 +329,7 @@ public class TriggerFunction
             }
             Resolved r = resolve(e.getKey(), policies)[0];
             if (r == null || r.binding() == null) {
-                continue; // a version that is no longer active: it idles out
+                continue; // no longer active (its state is dropped when the update arrives)
             }
             if (st.trend.advanceTo(watermark) > 0) {
                 evaluate(ctx.getCurrentKey(), r, st, out);
@@ -414,7 +416,39 @@ public class TriggerFunction
     @Override
     public void processBroadcastElement(PolicyUpdate update, Context ctx, Collector<Signal> out)
             throws Exception {
-        active.apply(ctx.getBroadcastState(ActivePolicies.DESCRIPTOR), update);
+        PolicyUpdate previous =
+                active.apply(ctx.getBroadcastState(ActivePolicies.DESCRIPTOR), update);
         resolved.clear();
+        if (previous == null || (!update.isRemoval() && previous.version.equals(update.version))) {
+            return; // nothing went away: no pass over the keys
+        }
+        // A version went away: drop its triggers' state from every target now rather than after
+        // idle-ttl, and a target left without triggers entirely. Its timers stay registered and
+        // find nothing (or only other triggers) when they fire, so they set no new ones.
+        ctx.applyToKeyedState(STATE, (key, target) -> dropStale(target, update));
+    }
+
+    /** Removes the triggers of {@code update}'s policy that are not of its (new) version. */
+    private static void dropStale(ValueState<TargetState> state, PolicyUpdate update)
+            throws Exception {
+        TargetState target = state.value();
+        if (target == null) {
+            return;
+        }
+        boolean removed =
+                target.triggers
+                        .keySet()
+                        .removeIf(
+                                ref -> {
+                                    TriggerRefs.Ref r = TriggerRefs.parse(ref);
+                                    return r.policy().equals(update.name)
+                                            && (update.isRemoval()
+                                                    || !r.version().equals(update.version));
+                                });
+        if (target.triggers.isEmpty()) {
+            state.clear();
+        } else if (removed) {
+            state.update(target);
+        }
     }
 }

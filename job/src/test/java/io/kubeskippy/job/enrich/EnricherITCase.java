@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.testutils.MetricListener;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The enricher against a real HTTP server ({@link TestingLlmServer}) with okhttp: request shapes of
- * both APIs, retries, timeouts, the deadline, the breaker, the cache and the capacity.
+ * both APIs, retries, timeouts, the deadline, the breaker, the cache and the capacity; and the
+ * metrics each of them moves, registered as the job registers them.
  */
 class EnricherITCase {
 
@@ -91,6 +95,38 @@ class EnricherITCase {
         return f.get(10, TimeUnit.SECONDS);
     }
 
+    /** The enricher's metrics, as the job registers them, into a group the test can read. */
+    private static MetricListener metered(Enricher e) {
+        MetricListener listener = new MetricListener();
+        e.withMetrics(
+                EnrichmentMetrics.flink(
+                        listener.getMetricGroup(),
+                        e::inFlight,
+                        () -> e.breaker().state() != CircuitBreaker.State.CLOSED));
+        return listener;
+    }
+
+    /** A counter's count, 0 if it was never registered (a reason not seen yet). */
+    private static long count(MetricListener m, String... identifier) {
+        return m.getCounter(identifier).map(Counter::getCount).orElse(0L);
+    }
+
+    private static long failures(MetricListener m, String reason) {
+        return count(m, "reason", reason, "llmFailures");
+    }
+
+    private static long fallbacks(MetricListener m, String reason) {
+        return count(m, "reason", reason, "enrichmentFallbacks");
+    }
+
+    private static Histogram histogram(MetricListener m, String name) {
+        return m.getHistogram(name).orElseThrow();
+    }
+
+    private static Object gauge(MetricListener m, String name) {
+        return m.getGauge(name).orElseThrow().getValue();
+    }
+
     @Test
     void ollamaGetsTheSchemaAsFormatAndTheTemperatureInOptions() throws Exception {
         server.then(good(0.9, "rollout-restart", "delete-pod"));
@@ -153,24 +189,41 @@ class EnricherITCase {
                 TestingLlmServer.tooManyRequests(0),
                 good(0.8, "delete-pod"));
 
-        Enrichment e =
-                get(enricher(LlmProvider.OLLAMA).enrich(crashLoop("shop", "cart-1"), POLICY, null));
+        Enricher enricher = enricher(LlmProvider.OLLAMA);
+        MetricListener metrics = metered(enricher);
+
+        Enrichment e = get(enricher.enrich(crashLoop("shop", "cart-1"), POLICY, null));
 
         assertThat(server.requests()).hasSize(3);
         assertThat(e.confidence()).isEqualTo(0.8);
         assertThat(e.fallbackReason()).isNull();
+        // one enrichment is one call (its retries inside), timed once; a success is no failure
+        assertThat(count(metrics, "llmCalls")).isEqualTo(1);
+        assertThat(histogram(metrics, "llmLatencyMs").getCount()).isEqualTo(1);
+        assertThat(histogram(metrics, "llmLatencyMs").getStatistics().getMax())
+                .isEqualTo(e.latencyMs());
+        assertThat(failures(metrics, "http_5xx")).isZero();
+        assertThat(failures(metrics, "http_429")).isZero();
+        assertThat(histogram(metrics, "llmConfidencePercent").getStatistics().getValues())
+                .containsExactly(80);
     }
 
     @Test
     void doesNotRetryOtherClientErrors() throws Exception {
         server.then(status(404, "{\"error\":\"model 'nope' not found\"}"), good(0.8, "delete-pod"));
 
-        Enrichment e =
-                get(enricher(LlmProvider.OLLAMA).enrich(crashLoop("shop", "cart-1"), POLICY, null));
+        Enricher enricher = enricher(LlmProvider.OLLAMA);
+        MetricListener metrics = metered(enricher);
+
+        Enrichment e = get(enricher.enrich(crashLoop("shop", "cart-1"), POLICY, null));
 
         assertThat(server.requests()).hasSize(1);
         assertThat(e.source()).isEqualTo(Enrichment.Source.OLLAMA);
         assertThat(e.confidence()).isNull();
+        assertThat(count(metrics, "llmCalls")).isEqualTo(1);
+        assertThat(failures(metrics, "http_4xx")).isEqualTo(1);
+        assertThat(fallbacks(metrics, "http_4xx")).isEqualTo(1);
+        assertThat(histogram(metrics, "llmConfidencePercent").getCount()).isZero();
         assertThat(e.fallbackReason())
                 .isEqualTo("HTTP 404 from the LLM server: {\"error\":\"model 'nope' not found\"}");
     }
@@ -217,9 +270,16 @@ class EnricherITCase {
                 TestingLlmServer.content("{\"summary\": \"oops"),
                 TestingLlmServer.rawBody("<html>502 Bad Gateway</html>"));
         Enricher enricher = enricher(LlmProvider.OLLAMA);
+        MetricListener metrics = metered(enricher);
 
         Enrichment notJson = get(enricher.enrich(crashLoop("shop", "cart-1"), POLICY, null));
         Enrichment notApi = get(enricher.enrich(crashLoop("shop", "cart-2"), POLICY, null));
+
+        assertThat(failures(metrics, "rejected")).isEqualTo(1);
+        assertThat(fallbacks(metrics, "rejected")).isEqualTo(1);
+        assertThat(failures(metrics, "bad_response")).isEqualTo(1);
+        assertThat(fallbacks(metrics, "bad_response")).isEqualTo(1);
+        assertThat(count(metrics, "llmCalls")).isEqualTo(2);
 
         assertThat(notJson.fallbackReason()).startsWith("reply dropped: the reply is not JSON");
         assertThat(notJson.model()).isEqualTo("qwen2.5:1.5b-instruct");
@@ -240,10 +300,18 @@ class EnricherITCase {
                         "2",
                         "llm-breaker-cool-off",
                         "500ms");
+        MetricListener metrics = metered(enricher);
+        assertThat(gauge(metrics, "llmBreakerOpen")).isEqualTo(0);
 
         get(enricher.enrich(crashLoop("shop", "a"), POLICY, null));
         get(enricher.enrich(crashLoop("shop", "b"), POLICY, null));
         Enrichment skipped = get(enricher.enrich(crashLoop("shop", "c"), POLICY, null));
+
+        assertThat(gauge(metrics, "llmBreakerOpen")).isEqualTo(1);
+        assertThat(failures(metrics, "http_5xx")).isEqualTo(2);
+        assertThat(fallbacks(metrics, "http_5xx")).isEqualTo(2);
+        assertThat(fallbacks(metrics, "breaker_open")).isEqualTo(1);
+        assertThat(count(metrics, "llmCalls")).as("the skipped one is not a call").isEqualTo(2);
 
         assertThat(skipped.source()).isEqualTo(Enrichment.Source.NONE);
         assertThat(skipped.fallbackReason())
@@ -259,12 +327,19 @@ class EnricherITCase {
         assertThat(after.confidence()).isEqualTo(0.9);
         assertThat(enricher.breaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
         assertThat(server.requests()).hasSize(4);
+        assertThat(gauge(metrics, "llmBreakerOpen")).isEqualTo(0);
+        assertThat(count(metrics, "llmCalls")).isEqualTo(4);
+        assertThat(histogram(metrics, "llmLatencyMs").getCount()).isEqualTo(4);
+        assertThat(histogram(metrics, "llmConfidencePercent").getStatistics().getValues())
+                .containsExactly(90, 90);
+        assertThat(failures(metrics, "http_5xx")).isEqualTo(2);
     }
 
     @Test
     void aFlappingTargetIsAnsweredFromTheCache() throws Exception {
         server.otherwise(good(0.9, "delete-pod"));
         Enricher enricher = enricher(LlmProvider.OLLAMA, "llm-cache-ttl", "10m");
+        MetricListener metrics = metered(enricher);
 
         Enrichment first = get(enricher.enrich(crashLoop("shop", "cart-1"), POLICY, null));
         Enrichment second = get(enricher.enrich(crashLoop("shop", "cart-1"), POLICY, null));
@@ -273,6 +348,11 @@ class EnricherITCase {
         assertThat(server.requests()).hasSize(2);
         assertThat(second.summary()).isEqualTo(first.summary());
         assertThat(second.confidence()).isEqualTo(first.confidence());
+        assertThat(count(metrics, "llmCacheHits")).isEqualTo(1);
+        assertThat(count(metrics, "llmCalls")).isEqualTo(2);
+        assertThat(histogram(metrics, "llmLatencyMs").getCount())
+                .as("a cache hit is not timed as a call")
+                .isEqualTo(2);
     }
 
     @Test
@@ -284,14 +364,18 @@ class EnricherITCase {
                         Duration.ofSeconds(5),
                         1,
                         ApiKey.read(settings(LlmProvider.OLLAMA), n -> null));
+        MetricListener metrics = metered(enricher);
 
         CompletableFuture<Enrichment> first = enricher.enrich(crashLoop("shop", "a"), POLICY, null);
         Enrichment second = get(enricher.enrich(crashLoop("shop", "b"), POLICY, null));
 
         assertThat(first).isNotDone();
+        assertThat(gauge(metrics, "llmInFlight")).isEqualTo(1);
+        assertThat(fallbacks(metrics, "busy")).isEqualTo(1);
         assertThat(second.source()).isEqualTo(Enrichment.Source.NONE);
         assertThat(second.fallbackReason()).startsWith("LLM skipped: 1 enrichments in flight");
         assertThat(get(first).confidence()).isEqualTo(0.9);
+        assertThat(gauge(metrics, "llmInFlight")).isEqualTo(0);
     }
 
     @Test
@@ -303,11 +387,14 @@ class EnricherITCase {
                                 "    mayRank: true\n",
                                 "    mayRank: true\n    onLowConfidence: requireApproval\n"));
 
-        Enrichment e =
-                get(
-                        enricher(LlmProvider.OLLAMA)
-                                .enrich(crashLoop("shop", "cart-1"), approval, null));
+        Enricher enricher = enricher(LlmProvider.OLLAMA);
+        MetricListener metrics = metered(enricher);
 
+        Enrichment e = get(enricher.enrich(crashLoop("shop", "cart-1"), approval, null));
+
+        assertThat(fallbacks(metrics, "low_confidence")).isEqualTo(1);
+        assertThat(histogram(metrics, "llmConfidencePercent").getStatistics().getValues())
+                .containsExactly(30);
         assertThat(e.confidence()).isEqualTo(0.3);
         assertThat(e.fallbackReason())
                 .isEqualTo(

@@ -376,6 +376,25 @@ class EnrichmentITCase {
     }
 
     @Test
+    void lowConfidenceKeepsTheRuleChoiceByDefault() throws Exception {
+        Path dir = crashLoop(new Recordings(), "shop", "cart", "cart-1").write(dir("low-keep"));
+        // a confident reply ranking scale-up first would choose it (mayRank: true)
+        server.otherwise(good(0.3, "scale-up"));
+
+        HealingAction action = only(replay(options(LlmProvider.OLLAMA), dir, CRASH_LOOP_AI));
+
+        assertThat(action.spec().action().name())
+                .as("the rule-based choice, not the reply's ranking")
+                .isEqualTo("delete-pod");
+        assertThat(action.spec().approvalRequired()).isFalse();
+        assertThat(action.spec().enrichment().confidence()).isEqualTo(0.3);
+        assertThat(action.spec().enrichment().rankedActions()).containsExactly("scale-up");
+        assertThat(action.spec().enrichment().fallbackReason())
+                .isEqualTo(
+                        "confidence 0.30 is below the policy's minConfidence 0.60: the rule-based choice stands");
+    }
+
+    @Test
     void lowConfidenceAsksForApprovalWhenThePolicySaysSo() throws Exception {
         Path dir = crashLoop(new Recordings(), "shop", "cart", "cart-1").write(dir("low"));
         server.otherwise(good(0.3, "scale-up"));

@@ -109,6 +109,7 @@ class TargetContextFunctionTest {
 
         harness.processElement1(
                 new StreamRecord<>(candidate(), T0.plusSeconds(200).toEpochMilli()));
+        harness.processBothWatermarks(new Watermark(T0.plusSeconds(200).toEpochMilli()));
 
         Candidate out = harness.extractOutputValues().get(0);
         TargetContext context = Json.mapper().readValue(out.context, TargetContext.class);
@@ -126,8 +127,43 @@ class TargetContextFunctionTest {
     }
 
     @Test
+    void aCandidateWaitsForTheFactsUpToItsDetection() throws Exception {
+        // the candidate comes first: the facts of the same event time are still on their way
+        harness.processElement1(
+                new StreamRecord<>(candidate(), T0.plusSeconds(200).toEpochMilli()));
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        facts(PodInput.pod(pod("cart-1"), T0.toEpochMilli()));
+        for (int s : new int[] {60, 120, 200}) {
+            facts(
+                    PodInput.event(
+                            "shop",
+                            "Pod",
+                            "cart-1",
+                            "BackOff",
+                            "Warning",
+                            T0.plusSeconds(s).toEpochMilli()));
+        }
+        harness.processBothWatermarks(new Watermark(T0.plusSeconds(199).toEpochMilli()));
+        assertThat(harness.extractOutputValues()).isEmpty();
+        harness.processBothWatermarks(new Watermark(T0.plusSeconds(200).toEpochMilli()));
+
+        Candidate out = harness.extractOutputValues().get(0);
+        TargetContext context = Json.mapper().readValue(out.context, TargetContext.class);
+        assertThat(context.events())
+                .singleElement()
+                .satisfies(e -> assertThat(e.count()).isEqualTo(3));
+
+        // a candidate the watermark has passed already goes on at once
+        harness.processElement1(
+                new StreamRecord<>(candidate(), T0.plusSeconds(200).toEpochMilli()));
+        assertThat(harness.extractOutputValues()).hasSize(2);
+    }
+
+    @Test
     void aCandidateWithoutNewsGoesOnWithoutContext() throws Exception {
         harness.processElement1(new StreamRecord<>(candidate(), T0.toEpochMilli()));
+        harness.processBothWatermarks(new Watermark(T0.plusSeconds(200).toEpochMilli()));
 
         assertThat(harness.extractOutputValues().get(0).context).isNull();
     }

@@ -11,7 +11,10 @@ import io.kubeskippy.job.source.TriggerInput;
 import io.kubeskippy.job.source.TriggerRefs;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -20,7 +23,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** One feature point per step, not per sample; state and timers cleared after the idle TTL. */
+/**
+ * One feature point per step, not per sample; state and timers cleared after the idle TTL and when
+ * a policy version goes away.
+ */
 class TriggerFunctionTest {
 
     private static final long T0 = 1_763_800_000_000L;
@@ -37,6 +43,17 @@ class TriggerFunctionTest {
     private static final PatternKey KEY =
             new PatternKey("leak", LEAK.version, "Pod/shop/cart-1", "growth");
 
+    /** A second policy on the same target, so a removal must keep its state. */
+    private static final PolicyUpdate HOT =
+            Policies.update(
+                    "hot",
+                    """
+                    - name: high
+                      type: metric
+                      metricTrigger: {query: memory_usage_percent, threshold: 90, operator: ">", duration: 1m}
+                    """,
+                    "");
+
     private KeyedTwoInputStreamOperatorTestHarness<String, TriggerInput, PolicyUpdate, Signal>
             harness;
 
@@ -49,7 +66,8 @@ class TriggerFunctionTest {
                                         Duration.ofSeconds(15),
                                         Duration.ofSeconds(30),
                                         Duration.ofHours(1),
-                                        new ActivePolicies(java.util.Map.of("leak", LEAK))),
+                                        new ActivePolicies(
+                                                java.util.Map.of("leak", LEAK, "hot", HOT))),
                                 List.of(ActivePolicies.DESCRIPTOR)),
                         t -> t.key,
                         u -> u.name,
@@ -63,9 +81,13 @@ class TriggerFunctionTest {
     }
 
     private void value(long ts, double v) throws Exception {
+        value(TriggerRefs.of("leak", LEAK.version, 0), ts, v);
+    }
+
+    private void value(String refs, long ts, double v) throws Exception {
         TriggerInput t = new TriggerInput();
         t.key = KEY.target();
-        t.refs = TriggerRefs.of("leak", LEAK.version, 0);
+        t.refs = refs;
         t.kind = TriggerInput.Kind.VALUE;
         t.timestampMs = ts;
         t.value = v;
@@ -126,6 +148,80 @@ class TriggerFunctionTest {
 
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    /** The trigger refs with state for the test's target, empty if it has no state. */
+    private Set<String> triggersWithState() throws Exception {
+        var backend = harness.getOperator().<String>getKeyedStateBackend();
+        backend.setCurrentKey(KEY.target());
+        TargetState target =
+                backend.getPartitionedState(
+                                VoidNamespace.INSTANCE,
+                                VoidNamespaceSerializer.INSTANCE,
+                                TriggerFunction.STATE)
+                        .value();
+        return target == null ? Set.of() : Set.copyOf(target.triggers().keySet());
+    }
+
+    @Test
+    void aRemovedPolicyLeavesNoStateAndItsTimersSetNoNewOnes() throws Exception {
+        String leak = TriggerRefs.of("leak", LEAK.version, 0);
+        String hot = TriggerRefs.of("hot", HOT.version, 0);
+        String both = TriggerRefs.join(List.of(leak, hot));
+        for (int s = 0; s <= 120; s += 15) {
+            value(both, T0 + s * 1000L, 100 * MI);
+        }
+        harness.processBothWatermarks(new Watermark(T0 + 200_000));
+        assertThat(triggersWithState()).containsExactlyInAnyOrder(leak, hot);
+        assertThat(harness.numEventTimeTimers()).isPositive();
+
+        // removing one policy drops its trigger at once, long before the 1h idle TTL
+        harness.processElement2(new StreamRecord<>(PolicyUpdate.removal("leak", 0), 0));
+        assertThat(triggersWithState()).containsExactly(hot);
+
+        // removing the last one leaves the target no state at all
+        harness.processElement2(new StreamRecord<>(PolicyUpdate.removal("hot", 0), 0));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+
+        // the timers set before still fire (nothing can delete them from the broadcast side)
+        // but find no state, so they set no new ones and emit nothing
+        int before = harness.extractOutputValues().size();
+        harness.processBothWatermarks(new Watermark(T0 + Duration.ofHours(2).toMillis()));
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.extractOutputValues()).hasSize(before);
+    }
+
+    @Test
+    void aChangedPolicyDropsOnlyItsOldVersion() throws Exception {
+        String hot = TriggerRefs.of("hot", HOT.version, 0);
+        for (int s = 0; s <= 120; s += 15) {
+            value(
+                    TriggerRefs.join(List.of(TriggerRefs.of("leak", LEAK.version, 0), hot)),
+                    T0 + s * 1000L,
+                    100 * MI);
+        }
+        PolicyUpdate changed =
+                Policies.update(
+                        "leak",
+                        """
+                        - name: growth
+                          type: trend
+                          trendTrigger: {metric: container_memory_working_set_bytes, pattern: growth, relativeTo: limit, window: 20m, step: 30s, startupGrace: 0s}
+                        """,
+                        "");
+        assertThat(changed.version).isNotEqualTo(LEAK.version);
+
+        // the same content again is a no-op: the state stays
+        harness.processElement2(new StreamRecord<>(LEAK, 0));
+        assertThat(triggersWithState()).hasSize(2);
+
+        harness.processElement2(new StreamRecord<>(changed, 0));
+        assertThat(triggersWithState()).containsExactly(hot);
+
+        String newLeak = TriggerRefs.of("leak", changed.version, 0);
+        value(TriggerRefs.join(List.of(newLeak, hot)), T0 + 135_000, 100 * MI);
+        assertThat(triggersWithState()).containsExactlyInAnyOrder(hot, newLeak);
     }
 
     @Test

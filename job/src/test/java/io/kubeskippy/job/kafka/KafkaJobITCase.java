@@ -62,8 +62,24 @@ class KafkaJobITCase {
         return c;
     }
 
-    /** A gauge of the running job's operator named so, read through Flink's REST API. */
+    /**
+     * A gauge (or counter) of the running job's operator named so, read through Flink's REST API:
+     * the largest value over its subtasks, -1 if none reported yet.
+     */
     private static double gauge(
+            org.apache.flink.runtime.minicluster.MiniCluster cluster,
+            JobClient job,
+            String operator,
+            String metric)
+            throws Exception {
+        return gaugeValues(cluster, job, operator, metric).stream()
+                .mapToDouble(Double::doubleValue)
+                .max()
+                .orElse(-1);
+    }
+
+    /** The value of a metric of the operator named so, one per subtask that reported it. */
+    private static List<Double> gaugeValues(
             org.apache.flink.runtime.minicluster.MiniCluster cluster,
             JobClient job,
             String operator,
@@ -82,7 +98,7 @@ class KafkaJobITCase {
                                                 java.net.http.HttpResponse.BodyHandlers.ofString())
                                         .body())
                         .path("vertices");
-        double max = -1;
+        List<Double> found = new ArrayList<>();
         for (var v : vertices) {
             String base = jobPath + "/vertices/" + v.path("id").asText() + "/metrics";
             var ids =
@@ -117,18 +133,24 @@ class KafkaJobITCase {
                                                             .ofString())
                                             .body());
                     for (var value : values) {
-                        max = Math.max(max, value.path("value").asDouble(-1));
+                        found.add(value.path("value").asDouble(-1));
                     }
                 }
             }
         }
-        return max;
+        return found;
     }
 
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     /** Each test has its own topics, so one test's records are not another's input. */
     private static volatile Topics TOPICS = Topics.defaults();
+
+    /**
+     * The event time the heartbeat stamps, when a test runs its own clock (faster than the wall
+     * clock); null: the wall clock.
+     */
+    private static volatile Instant simulatedNow;
 
     private static EmbeddedKafka kafka;
     private static KafkaProducer<String, String> producer;
@@ -150,7 +172,11 @@ class KafkaJobITCase {
                 () -> {
                     for (String pod :
                             new String[] {"steady-1", "steady-2", "steady-3", "steady-4"}) {
-                        send(TOPICS.metrics(), "shop/" + pod, sample(pod, Instant.now(), 100 * MI));
+                        Instant at = simulatedNow;
+                        send(
+                                TOPICS.metrics(),
+                                "shop/" + pod,
+                                sample(pod, at == null ? Instant.now() : at, 100 * MI));
                     }
                 },
                 0,
@@ -168,7 +194,13 @@ class KafkaJobITCase {
         }
         Topics topics = Topics.of(names);
         kafka.createTopics(topics, 2);
+        simulatedNow = null;
         TOPICS = topics;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void wallClock() {
+        simulatedNow = null;
     }
 
     @AfterAll
@@ -347,10 +379,12 @@ class KafkaJobITCase {
                     "policy reload latency (topic to pattern operator): %.0f ms%n", reloadMs);
             assertThat(reloadMs).isBetween(0.0, 1000.0);
 
-            // add a policy and remove another while running
+            // add a policy while running: measured like the change
             send(TOPICS.policies(), "unhealthy", policy("unhealthy", 1, "Unhealthy"));
-            producer.send(new ProducerRecord<>(TOPICS.policies(), "crash-loop", null));
             producer.flush();
+            double addMs = reloadLatencyOnceActive(cluster, job, 2);
+            System.out.printf("policy add latency (topic to pattern operator): %.0f ms%n", addMs);
+            assertThat(addMs).isBetween(0.0, 1000.0);
             await().atMost(WAIT)
                     .pollInSameThread()
                     .pollInterval(Duration.ofMillis(500))
@@ -370,6 +404,14 @@ class KafkaJobITCase {
                                                                 .name()
                                                                 .equals("unhealthy"));
                             });
+
+            // remove one while running (a tombstone): measured too
+            producer.send(new ProducerRecord<>(TOPICS.policies(), "crash-loop", null));
+            producer.flush();
+            double removeMs = reloadLatencyOnceActive(cluster, job, 1);
+            System.out.printf(
+                    "policy removal latency (topic to pattern operator): %.0f ms%n", removeMs);
+            assertThat(removeMs).isBetween(0.0, 1000.0);
             crashLoop("gone-1", 3);
             crashLoop("probe-last", 1, "Unhealthy");
             await().atMost(WAIT)
@@ -416,6 +458,332 @@ class KafkaJobITCase {
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** One policy per trigger type; each selects its own namespace and acts at most once. */
+    private static final Map<String, String> EVERY_TRIGGER =
+            Map.of(
+                    "t-metric",
+                    """
+                    - name: high-memory
+                      type: metric
+                      cooldownPeriod: 1h
+                      metricTrigger: {query: memory_usage_percent, threshold: 90, operator: ">", duration: 2m}
+                    """,
+                    "t-growth",
+                    """
+                    - name: memory-growth
+                      type: trend
+                      cooldownPeriod: 1h
+                      trendTrigger: {metric: container_memory_working_set_bytes, pattern: growth, relativeTo: limit, horizon: 15m, window: 10m, step: 15s, minR2: 0.8, startupGrace: 2m}
+                    """,
+                    "t-oscillation",
+                    """
+                    - name: cpu-swings
+                      type: trend
+                      cooldownPeriod: 1h
+                      trendTrigger: {metric: container_cpu_usage_seconds_total, counter: true, pattern: oscillation, window: 10m, step: 10s, minCycles: 3, minAmplitude: 200m, period: {min: 30s, max: 5m}}
+                    """,
+                    "t-event",
+                    """
+                    - name: back-off
+                      type: event
+                      cooldownPeriod: 1h
+                      eventTrigger: {reason: BackOff, type: Warning, count: 3, window: 5m}
+                    """,
+                    "t-condition",
+                    """
+                    - name: unready
+                      type: condition
+                      cooldownPeriod: 1h
+                      conditionTrigger: {type: Ready, status: "False", duration: 2m}
+                    """,
+                    "t-sequence",
+                    """
+                    - name: oom-again
+                      type: sequence
+                      cooldownPeriod: 1h
+                      sequenceTrigger:
+                        steps:
+                          - {name: first-oom, event: {reason: OOMKilling, type: Warning}}
+                          - {name: second-oom, event: {reason: OOMKilling, type: Warning}}
+                        within: 30m
+                    """,
+                    "t-absent",
+                    """
+                    - name: never-ready
+                      type: sequence
+                      cooldownPeriod: 1h
+                      sequenceTrigger:
+                        steps:
+                          - {name: killed, event: {reason: Killing}}
+                          - {name: started, event: {reason: Started}}
+                        within: 5m
+                        absent: {condition: {type: Ready, status: "True"}}
+                    """);
+
+    /** The pod each policy of {@link #EVERY_TRIGGER} is about, in the policy's namespace. */
+    private static final Map<String, String> EVERY_TRIGGER_POD =
+            Map.of(
+                    "t-metric", "hot-1",
+                    "t-growth", "leak-1",
+                    "t-oscillation", "swing-1",
+                    "t-event", "crash-1",
+                    "t-condition", "unready-1",
+                    "t-sequence", "oom-1",
+                    "t-absent", "stuck-1");
+
+    /** A policy named as its namespace, selecting only that namespace's pods. */
+    private static String namespacePolicy(String namespace, String triggersYaml) throws Exception {
+        String yaml =
+                """
+                apiVersion: kubeskippy.io/v1alpha1
+                kind: HealingPolicy
+                metadata:
+                  name: %s
+                spec:
+                  selector:
+                    namespaces: [%s]
+                    resources: [{kind: Pod}]
+                  triggers:
+                %s
+                  actions:
+                    - name: delete-pod
+                      type: delete
+                  mode: automatic
+                """
+                        .formatted(namespace, namespace, triggersYaml.indent(4).stripTrailing());
+        io.kubeskippy.model.policy.PolicyFile file =
+                io.kubeskippy.model.policy.PolicyReader.readText(
+                        namespace + ".yaml", yaml.getBytes(StandardCharsets.UTF_8));
+        assertThat(file.diagnostics()).isEmpty();
+        return io.kubeskippy.model.serde.Json.mapper()
+                .writeValueAsString(file.documents().get(0).document());
+    }
+
+    /** Sends what {@code story} recorded since the last call, pods first, and waits for acks. */
+    private static void stream(Recordings story) {
+        Recordings.Lines lines = story.newLines();
+        for (String l : lines.pods()) {
+            send(TOPICS.pods(), podKey(l), l);
+        }
+        for (String l : lines.events()) {
+            send(TOPICS.events(), podKey(l), l);
+        }
+        for (String l : lines.metrics()) {
+            send(TOPICS.metrics(), podKey(l), l);
+        }
+        producer.flush();
+    }
+
+    /** The {@code namespace/pod} key of a recorded line (a sample, a pod or an event about one). */
+    private static String podKey(String line) {
+        try {
+            var n = io.kubeskippy.model.serde.Json.mapper().readTree(line);
+            if (n.has("labels")) {
+                return n.path("labels").path("namespace").asText()
+                        + "/"
+                        + n.path("labels").path("pod").asText();
+            }
+            var o = n.path("object");
+            var about = o.has("involvedObject") ? o.path("involvedObject") : o.path("metadata");
+            return about.path("namespace").asText() + "/" + about.path("name").asText();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Every trigger type through the broker, on a simulated clock: 14 minutes of event time
+     * (samples, pod updates, events) are streamed in order in a few seconds, the heartbeat follows
+     * the same clock, so the watermark moves as fast as the story and nothing arrives late.
+     */
+    @Test
+    void everyTriggerTypeActsOnceAndACooldownSuppressesTheRepeat(
+            @org.apache.flink.test.junit5.InjectMiniCluster
+                    org.apache.flink.runtime.minicluster.MiniCluster cluster)
+            throws Exception {
+        for (Map.Entry<String, String> p : EVERY_TRIGGER.entrySet()) {
+            send(TOPICS.policies(), p.getKey(), namespacePolicy(p.getKey(), p.getValue()));
+        }
+        producer.flush();
+        // ahead of the wall clock, so nothing the heartbeat wrote so far is ahead of the story
+        Instant start =
+                Instant.now().plusSeconds(30).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        simulatedNow = start;
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobSettings settings =
+                JobSettings.from(
+                        Map.of(
+                                "kafka", kafka.bootstrapServers(),
+                                "start-from", "earliest",
+                                "checkpoint-interval", "1s",
+                                "out-of-orderness", "500ms",
+                                "source-idleness", "1s",
+                                "parallelism", "2"),
+                        TOPICS);
+        KafkaJob.build(env, settings);
+        JobClient job = env.executeAsync("kafka-every-trigger-it");
+        try (KafkaConsumer<byte[], byte[]> actions = consumer(TOPICS.actions());
+                KafkaConsumer<byte[], byte[]> findings = consumer(TOPICS.findings())) {
+            Recordings story = new Recordings();
+            for (Map.Entry<String, String> e : EVERY_TRIGGER_POD.entrySet()) {
+                story.pod(
+                        e.getKey(),
+                        e.getValue().replace("-1", ""),
+                        e.getValue(),
+                        512 * MI,
+                        start.minus(Duration.ofHours(1)),
+                        start);
+            }
+            // the story starts once the job reads records (the heartbeat's, of pods it doesn't
+            // know), so no source races ahead of another while it catches up
+            await().atMost(WAIT)
+                    .pollInSameThread()
+                    .pollInterval(Duration.ofMillis(300))
+                    .until(() -> gauge(cluster, job, "", "samplesWithoutPodState") > 0);
+            stream(story);
+            Thread.sleep(300); // the pods before their first samples
+            double cpuSeconds = 0;
+            int storySeconds = 14 * 60;
+            for (int t = 0; t <= storySeconds; t += 5) {
+                Instant at = start.plusSeconds(t);
+                simulatedNow = at;
+                if (t % 15 == 0) {
+                    // 74% of the limit for 3m, then 93%: above 90% for 2m acts
+                    story.sample(
+                            "container_memory_working_set_bytes",
+                            "t-metric",
+                            "hot-1",
+                            at,
+                            t < 180 ? 400e6 : 500e6);
+                    // a steady leak of 0.4 MB/s toward the 512Mi limit
+                    story.sample(
+                            "container_memory_working_set_bytes",
+                            "t-growth",
+                            "leak-1",
+                            at,
+                            150e6 + 0.4e6 * t);
+                }
+                if (t % 10 == 0) {
+                    // 1 core for 1m, 0.2 cores for 1m, again and again (a counter, in seconds)
+                    story.sample(
+                            "container_cpu_usage_seconds_total",
+                            "t-oscillation",
+                            "swing-1",
+                            at,
+                            cpuSeconds);
+                    cpuSeconds += (t % 120) < 60 ? 10 : 2;
+                }
+                switch (t) {
+                    // three BackOffs act; three more within the 1h cooldown are suppressed
+                    case 60, 70, 80, 360, 370, 380 ->
+                            story.event("t-event", "crash-1", "BackOff", "Warning", at);
+                    // not ready for 2m acts
+                    case 120 -> {
+                        story.condition("t-condition", "unready-1", "Ready", "False", at);
+                        // killed and started, then never ready within 5m
+                        story.event("t-absent", "stuck-1", "Killing", "Normal", at);
+                        story.condition("t-absent", "stuck-1", "Ready", "False", at);
+                    }
+                    case 130 -> story.event("t-absent", "stuck-1", "Started", "Normal", at);
+                    // OOM-killed twice within 30m
+                    case 180, 300 ->
+                            story.event("t-sequence", "oom-1", "OOMKilling", "Warning", at);
+                    default -> {}
+                }
+                stream(story);
+                Thread.sleep(25);
+            }
+
+            List<HealingAction> seen = new ArrayList<>();
+            List<Finding> found = new ArrayList<>();
+            long[] clock = {storySeconds};
+            await().atMost(WAIT)
+                    .pollInSameThread()
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(
+                            () -> {
+                                // event time keeps moving (idle clusters still report samples)
+                                clock[0] += 5;
+                                simulatedNow = start.plusSeconds(clock[0]);
+                                readCommitted(
+                                        TOPICS.actions(),
+                                        RecordCodec.healingActions(),
+                                        seen,
+                                        actions);
+                                readCommitted(
+                                        TOPICS.findings(), RecordCodec.findings(), found, findings);
+                                return seen.stream()
+                                                        .map(a -> a.spec().policyRef().name())
+                                                        .distinct()
+                                                        .count()
+                                                == EVERY_TRIGGER.size()
+                                        && found.stream()
+                                                .anyMatch(
+                                                        f ->
+                                                                io.kubeskippy.job.pattern
+                                                                        .FindingFunction.COOLDOWN
+                                                                        .equals(f.suppressed()));
+                            });
+            // what a late duplicate would need to be committed
+            Thread.sleep(2000);
+            readCommitted(TOPICS.actions(), RecordCodec.healingActions(), seen, actions);
+            readCommitted(TOPICS.findings(), RecordCodec.findings(), found, findings);
+
+            assertThat(seen)
+                    .extracting(
+                            a -> a.spec().policyRef().name(),
+                            a -> a.spec().targetResource().id(),
+                            a -> a.spec().action().name())
+                    .containsExactlyInAnyOrderElementsOf(
+                            EVERY_TRIGGER_POD.entrySet().stream()
+                                    .map(
+                                            e ->
+                                                    org.assertj.core.groups.Tuple.tuple(
+                                                            e.getKey(),
+                                                            "Pod/"
+                                                                    + e.getKey()
+                                                                    + "/"
+                                                                    + e.getValue(),
+                                                            "delete-pod"))
+                                    .toList());
+            // the second burst of BackOffs matched again, within the cooldown: a finding, no action
+            List<Finding> crashLoop =
+                    found.stream().filter(f -> f.policy().equals("t-event")).toList();
+            assertThat(crashLoop)
+                    .extracting(Finding::firstEvidenceAt, Finding::suppressed)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple(start.plusSeconds(60), null),
+                            org.assertj.core.groups.Tuple.tuple(
+                                    start.plusSeconds(360),
+                                    io.kubeskippy.job.pattern.FindingFunction.COOLDOWN));
+        } finally {
+            simulatedNow = null;
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * The pattern operator's reload latency of the latest policy update, read once every subtask
+     * reports {@code versions} active versions (so the value is that update's, not an older one's).
+     */
+    private static double reloadLatencyOnceActive(
+            org.apache.flink.runtime.minicluster.MiniCluster cluster, JobClient job, int versions)
+            throws Exception {
+        await().atMost(WAIT)
+                .pollInSameThread()
+                .pollInterval(Duration.ofMillis(300))
+                .until(
+                        () -> {
+                            List<Double> active =
+                                    gaugeValues(
+                                            cluster, job, "dynamic_CEP", "activePolicyVersions");
+                            return active.size() == 2
+                                    && active.stream().allMatch(v -> v == versions);
+                        });
+        return gauge(cluster, job, "dynamic_CEP", "policyReloadLatencyMs");
     }
 
     @Test

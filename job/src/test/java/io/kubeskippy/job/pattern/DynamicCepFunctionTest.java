@@ -333,6 +333,12 @@ class DynamicCepFunctionTest {
         watermark(T0 + 3 * MINUTE);
         assertThat(matches()).isEmpty();
         assertThat(harness.numKeyedStateEntries()).isZero();
+
+        // timers set before the removal fire, find no state and set no new ones
+        watermark(T0 + Duration.ofHours(2).toMillis());
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(matches()).isEmpty();
     }
 
     @Test

@@ -59,7 +59,7 @@ public class FindingFunction
     private transient ValueState<Long> coolUntil;
     private transient MapState<String, Long> seen;
     private transient PolicyVersions versions;
-    private transient Map<String, org.apache.flink.metrics.Counter> counters;
+    private transient FindingMetrics metrics;
 
     public FindingFunction(ActivePolicies active) {
         this.active = active;
@@ -75,7 +75,10 @@ public class FindingFunction
                                 new MapStateDescriptor<>(
                                         "seen-findings", Types.STRING, Types.LONG));
         versions = new PolicyVersions();
-        counters = new java.util.HashMap<>();
+        metrics =
+                new FindingMetrics(
+                        io.kubeskippy.job.JobMetrics.group(getRuntimeContext()),
+                        System::currentTimeMillis);
     }
 
     /** The key of a match in this function: {@code target|policy}. */
@@ -130,24 +133,7 @@ public class FindingFunction
     }
 
     private void emit(Collector<Finding> out, Finding finding) {
-        String key =
-                finding.pattern()
-                        + "|"
-                        + (finding.suppressed() == null ? "" : finding.suppressed());
-        counters.computeIfAbsent(
-                        key,
-                        k -> {
-                            var group =
-                                    io.kubeskippy.job.JobMetrics.group(getRuntimeContext())
-                                            .addGroup("pattern", finding.pattern());
-                            return finding.suppressed() == null
-                                    ? group.counter("findings")
-                                    : group.addGroup(
-                                                    "suppressed",
-                                                    finding.suppressed().replace(' ', '_'))
-                                            .counter("findingsSuppressed");
-                        })
-                .inc();
+        metrics.emitted(finding);
         out.collect(finding);
     }
 

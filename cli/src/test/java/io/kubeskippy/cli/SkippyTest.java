@@ -53,13 +53,17 @@ class SkippyTest {
         assertThat(run.out()).startsWith("skippy ");
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"demo"})
-    void unbuiltSubcommandSaysSoAndExitsTwo(String command) {
-        Run run = run((command + " --some-option value").split(" "));
-        assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("not built yet (planned in issue");
-        assertThat(run.out()).isEmpty();
+    @Test
+    void demoRejectsBadOptionsBeforeStartingAnything() {
+        Run badDuration = run("demo", "--duration", "soon");
+        assertThat(badDuration.exitCode()).isEqualTo(2);
+        assertThat(badDuration.err()).startsWith("skippy demo: --duration: ");
+        assertThat(badDuration.out()).isEmpty();
+
+        Run unknown = run("demo", "--some-option", "value");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("Unknown options: '--some-option'");
+        assertThat(unknown.out()).isEmpty();
     }
 
     @ParameterizedTest

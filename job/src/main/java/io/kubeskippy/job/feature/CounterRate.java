@@ -61,6 +61,19 @@ public final class CounterRate {
         return increase / seconds;
     }
 
+    /**
+     * The per-second rate between two readings of one counter, with a reset (a lower reading)
+     * counted as an increase from zero; NaN when the later reading is not finite, negative or not
+     * later. {@link #update} without the state.
+     */
+    public static double between(long previousMs, double previous, long timestampMs, double value) {
+        if (!Double.isFinite(value) || value < 0 || timestampMs <= previousMs) {
+            return Double.NaN;
+        }
+        double increase = value < previous ? value : value - previous;
+        return increase / ((timestampMs - previousMs) / 1000.0);
+    }
+
     /** Counter resets seen so far. */
     public long resets() {
         return resets;

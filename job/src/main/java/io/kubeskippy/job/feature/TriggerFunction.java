@@ -196,15 +196,24 @@ public class TriggerFunction
                 binding.limit() == MetricBinding.Limit.MEMORY
                         ? TrendState.PointValue.MAX
                         : TrendState.PointValue.MEAN;
+        // Counters arrive as per-series rates (FanOutFunction takes them per pod and container),
+        // so a trend sees gauges here: a workload's pods' counters are not one counter.
         if (trigger.type() == Trigger.Type.TREND) {
-            return TrendState.of(trigger.trendTrigger(), lateness.toMillis(), pointValue);
+            TrendTrigger tt = trigger.trendTrigger();
+            return new TrendState(
+                    tt.window().toMillis(),
+                    tt.step().toMillis(),
+                    lateness.toMillis(),
+                    false,
+                    pointValue,
+                    tt.startupGrace().toMillis());
         }
         long step = metricStep.toMillis();
         long window =
                 binding.window() == null
                         ? 2 * step
                         : Math.max(2 * step, binding.window().toMillis());
-        return new TrendState(window, step, lateness.toMillis(), binding.counter(), pointValue, 0);
+        return new TrendState(window, step, lateness.toMillis(), false, pointValue, 0);
     }
 
     private void evaluate(String target, Resolved r, TriggerState st, Collector<Signal> out) {

@@ -1,5 +1,6 @@
 package io.kubeskippy.job.source;
 
+import io.kubeskippy.job.feature.CounterRate;
 import io.kubeskippy.job.pattern.PolicyUpdate;
 import io.kubeskippy.job.policy.ActivePolicies;
 import io.kubeskippy.job.policy.PolicyVersions;
@@ -7,17 +8,25 @@ import io.kubeskippy.model.policy.HealingPolicy;
 import io.kubeskippy.model.policy.PolicySpec;
 import io.kubeskippy.model.policy.SequenceTrigger;
 import io.kubeskippy.model.policy.Trigger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -40,10 +49,21 @@ public class FanOutFunction
 
     private final ActivePolicies active;
 
+    /** How long a counter's last reading is kept without a new one (processing time). */
+    static final Duration COUNTER_READING_TTL = Duration.ofHours(1);
+
     /** Pods whose routes are kept, per subtask; the least recently used go first. */
     static final int MAX_CACHED_PODS = 65_536;
 
     private transient ValueState<PodState> podState;
+
+    /**
+     * Per pod: the last reading of each counter series it feeds a trigger with ({@code
+     * metric|container} → [timestamp, value bits]). Rates are taken here, per series, before a
+     * workload's pods meet in one trend: a workload's counters are not one counter.
+     */
+    private transient MapState<String, long[]> counterReadings;
+
     private transient PolicyVersions versions;
     private transient Counter samplesWithoutPod;
     private transient Counter fannedOut;
@@ -65,6 +85,14 @@ public class FanOutFunction
                         .getState(
                                 new ValueStateDescriptor<>(
                                         "pod", TypeInformation.of(PodState.class)));
+        MapStateDescriptor<String, long[]> readings =
+                new MapStateDescriptor<>(
+                        "counter-readings",
+                        Types.STRING,
+                        PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
+        // a pod that stops sending samples without a deletion leaves no reading behind for long
+        readings.enableTimeToLive(StateTtlConfig.newBuilder(COUNTER_READING_TTL).build());
+        counterReadings = getRuntimeContext().getMapState(readings);
         versions = new PolicyVersions();
         routes =
                 new LinkedHashMap<>(1024, 0.75f, true) {
@@ -123,6 +151,13 @@ public class FanOutFunction
             return;
         }
         ContainerState container = pod == null ? null : pod.container(in.labels.get("container"));
+        double value = in.value;
+        if (r.counterMetrics.contains(in.metric)) {
+            value = rate(in);
+            if (Double.isNaN(value)) {
+                return; // the first reading of a series, or one out of order
+            }
+        }
         for (TargetRoutes target : targets) {
             String refs = target.refsAccepting(in.metric, in.labels);
             if (refs == null) {
@@ -133,13 +168,30 @@ public class FanOutFunction
             t.refs = refs;
             t.kind = TriggerInput.Kind.VALUE;
             t.timestampMs = in.timestampMs;
-            t.value = in.value;
+            t.value = value;
             if (container != null) {
                 t.memoryLimit = container.memoryLimitBytes;
                 t.cpuLimit = container.cpuLimitCores;
             }
             emit(t, out);
         }
+    }
+
+    /** The per-second rate of a counter sample since the series' previous reading; NaN if none. */
+    private double rate(PodInput in) throws Exception {
+        String series = in.metric + '|' + in.labels.getOrDefault("container", "");
+        long[] previous = counterReadings.get(series);
+        if (previous != null && in.timestampMs <= previous[0]) {
+            return Double.NaN; // late or repeated: the newer reading stays
+        }
+        counterReadings.put(series, new long[] {in.timestampMs, Double.doubleToLongBits(in.value)});
+        return previous == null
+                ? Double.NaN
+                : CounterRate.between(
+                        previous[0],
+                        Double.longBitsToDouble(previous[1]),
+                        in.timestampMs,
+                        in.value);
     }
 
     /** Where one trigger's samples go: its ref and its binding. */
@@ -193,6 +245,9 @@ public class FanOutFunction
         private PodState pod;
         private final Map<String, List<TargetRoutes>> byMetric = new HashMap<>();
 
+        /** Sample names that a trigger of this pod reads as a counter. */
+        private final Set<String> counterMetrics = new HashSet<>();
+
         private PodRoutes(String namespace, String podName, PodState pod) {
             this.namespace = namespace;
             this.podName = podName;
@@ -212,6 +267,9 @@ public class FanOutFunction
                     MetricBinding binding = MetricBinding.of(policy.name(), triggers.get(index));
                     if (binding == null || binding.source() != MetricBinding.Source.SAMPLES) {
                         continue;
+                    }
+                    if (binding.counter()) {
+                        r.counterMetrics.add(binding.sampleName());
                     }
                     List<TargetRoutes> targets =
                             r.byMetric.computeIfAbsent(
@@ -262,6 +320,7 @@ public class FanOutFunction
         PodState current = in.pod;
         if (current.deleted) {
             podState.clear();
+            counterReadings.clear();
             routes.remove(in.key);
         } else {
             podState.update(current);

@@ -30,7 +30,7 @@ public final class Skippy implements Runnable {
         System.exit(run(args));
     }
 
-    /** Runs the CLI and returns its exit code (0 ok, 1 failure, 2 usage or not built yet). */
+    /** Runs the CLI and returns its exit code (0 ok, 1 failure, 2 usage). */
     public static int run(String... args) {
         return newCommandLine().execute(args);
     }

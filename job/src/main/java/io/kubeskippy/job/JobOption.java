@@ -73,7 +73,7 @@ public enum JobOption {
     LLM_CACHE_TTL(
             "llm-cache-ttl",
             "10m",
-            "How long a reply is reused for the same policy version, target, pattern and evidence bucket; 0 disables the cache."),
+            "How long a reply is reused for the same policy version, workload, pattern and evidence bucket; 0 disables the cache."),
     START_FROM(
             "start-from",
             "latest",

@@ -169,11 +169,11 @@ public final class LoopRecorder implements AutoCloseable {
         }
         HealingAction.Enrichment e = spec.enrichment();
         if (e != null) {
-            if (e.source() != HealingAction.Enrichment.Source.NONE) {
+            if (e.source() != HealingAction.Enrichment.Source.NONE && e.model() != null) {
+                llmModels.add(e.model());
+            }
+            if (isReply(e)) {
                 llmReplies++;
-                if (e.model() != null) {
-                    llmModels.add(e.model());
-                }
             } else if (isFallback(e.fallbackReason())) {
                 llmFallbacks++;
             }
@@ -219,6 +219,14 @@ public final class LoopRecorder implements AutoCloseable {
      * A rule-based action is a fallback when the LLM was to be asked but did not answer in time,
      * failed, or its breaker was open; not when no LLM is configured or the policy turns it off.
      */
+    /**
+     * Whether an action was enriched by a valid LLM reply (one reused from the cache included): a
+     * valid reply has a confidence; a failed call or a dropped reply has none.
+     */
+    static boolean isReply(HealingAction.Enrichment e) {
+        return e.source() != HealingAction.Enrichment.Source.NONE && e.confidence() != null;
+    }
+
     static boolean isFallback(String reason) {
         return reason != null
                 && !reason.isBlank()

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubeskippy.demo.cluster.AppRole;
 import io.kubeskippy.demo.cluster.AppSnapshot;
+import io.kubeskippy.model.record.HealingAction;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -127,5 +128,34 @@ class DemoSummaryTest {
         assertThat(LoopRecorder.isFallback("no LLM configured")).isFalse();
         assertThat(LoopRecorder.isFallback("ai.enabled is false in policy p")).isFalse();
         assertThat(LoopRecorder.isFallback("LLM timed out after 10s")).isTrue();
+    }
+
+    @Test
+    void onlyAValidReplyCountsAsAReplyAndAFailedCallIsAFallback() {
+        var ollama = HealingAction.Enrichment.Source.OLLAMA;
+        var valid =
+                new HealingAction.Enrichment(
+                        ollama, "m", 0.8, "s", "r", null, List.of("a"), 900L, null);
+        var failed =
+                new HealingAction.Enrichment(
+                        ollama,
+                        "m",
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        10_000L,
+                        "no reply within 10000 ms");
+        var dropped =
+                new HealingAction.Enrichment(
+                        ollama, "m", null, null, null, null, null, 800L, "reply dropped: x");
+
+        assertThat(LoopRecorder.isReply(valid)).isTrue();
+        assertThat(LoopRecorder.isReply(failed)).isFalse();
+        assertThat(LoopRecorder.isReply(dropped)).isFalse();
+        assertThat(LoopRecorder.isFallback(failed.fallbackReason())).isTrue();
+        assertThat(LoopRecorder.isReply(HealingAction.Enrichment.none("no LLM configured")))
+                .isFalse();
     }
 }

@@ -73,12 +73,13 @@ final class Enricher implements AutoCloseable {
         if (!policy.spec().ai().enabled()) {
             return CompletableFuture.completedFuture(aiDisabled(policy));
         }
-        String key = ReplyCache.key(finding, policy);
+        String key = ReplyCache.key(finding, policy, context);
         ReplyCache.Entry hit = cache.get(key);
         if (hit != null) {
             metrics.cacheHit();
             return CompletableFuture.completedFuture(
-                    accepted(hit.reply(), hit.model(), policy, millisSince(start)));
+                    accepted(
+                            hit.reply(), hit.model(), policy, millisSince(start), hit.findingId()));
         }
         if (inFlight.get() >= maxInFlight) {
             metrics.fallback("busy");
@@ -134,12 +135,19 @@ final class Enricher implements AutoCloseable {
                     "reply dropped: " + verdict.rejection());
         }
         metrics.confidence(verdict.reply().confidence());
-        cache.put(key, new ReplyCache.Entry(verdict.reply(), model));
-        return accepted(verdict.reply(), model, policy, latency);
+        cache.put(key, new ReplyCache.Entry(verdict.reply(), model, finding.id()));
+        return accepted(verdict.reply(), model, policy, latency, null);
     }
 
+    /**
+     * @param reusedFrom the finding a cached reply was given for; null for a reply to this one
+     */
     private Enrichment accepted(
-            ReplyValidator.Reply reply, String model, HealingPolicy policy, long latency) {
+            ReplyValidator.Reply reply,
+            String model,
+            HealingPolicy policy,
+            long latency,
+            String reusedFrom) {
         AiOptions ai = policy.spec().ai();
         String fallback = null;
         if (reply.confidence() < ai.minConfidence()) {
@@ -163,7 +171,8 @@ final class Enricher implements AutoCloseable {
                 reply.reasoning(),
                 reply.rankedActions(),
                 latency,
-                fallback);
+                fallback,
+                reusedFrom);
     }
 
     private Enrichment failed(LlmFailure failure, long latency) {

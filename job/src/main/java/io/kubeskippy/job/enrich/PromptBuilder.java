@@ -11,8 +11,10 @@ import io.kubeskippy.model.policy.ActionType;
 import io.kubeskippy.model.policy.HealingPolicy;
 import io.kubeskippy.model.policy.PatchAction;
 import io.kubeskippy.model.policy.PolicyAction;
+import io.kubeskippy.model.policy.Trigger;
 import io.kubeskippy.model.record.Finding;
 import io.kubeskippy.model.record.ResourceRef;
+import io.kubeskippy.model.record.SeriesSummary;
 import io.kubeskippy.model.serde.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -26,12 +28,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Builds the prompt of one finding, with bounded context: the finding's evidence numbers, the
- * policy's allowed actions with their bounds, and, when the job has them, the target's pods and
- * recent events. Everything copied from the cluster is untrusted: it is JSON-encoded (so it cannot
- * break out of its string values), {@code <}, {@code >} and non-ASCII characters are escaped (so it
- * cannot forge the markers), every string and list is capped, and the block sits between markers
- * the system message tells the model to treat as data only. Pure.
+ * Builds the prompt of one finding, with bounded context: the finding's evidence numbers, its
+ * series downsampled (trend findings), the policy's allowed actions with their bounds, and, when
+ * the job has them, the target's pods and recent events. Everything copied from the cluster is
+ * untrusted: it is JSON-encoded (so it cannot break out of its string values), {@code <}, {@code >}
+ * and non-ASCII characters are escaped (so it cannot forge the markers), every string and list is
+ * capped, and the block sits between markers the system message tells the model to treat as data
+ * only. Pure.
  */
 final class PromptBuilder {
 
@@ -90,6 +93,10 @@ final class PromptBuilder {
         user.append("A detection needs an explanation and a ranking of its allowed actions.\n\n");
         user.append("## Finding (computed by KubeSkippy from metrics and events)\n");
         user.append(safeJson(findingView(finding))).append("\n\n");
+        if (finding.series() != null) {
+            user.append(seriesHeading(finding, policy));
+            user.append(safeJson(seriesView(finding.series()))).append("\n\n");
+        }
         user.append(
                 "## Allowed actions (highest priority first: the rule-based choice is the first)\n");
         user.append(safeJson(actionsView(policy))).append("\n\n");
@@ -138,6 +145,36 @@ final class PromptBuilder {
                                                 ? Prompt.clip(s, MAX_STRING)
                                                 : e.getValue()));
         view.put("evidence", evidence);
+        return view;
+    }
+
+    /** What the series is, in words: its metric, its buckets and how to read them. */
+    private static String seriesHeading(Finding finding, HealingPolicy policy) {
+        SeriesSummary series = finding.series();
+        String metric =
+                policy.spec().triggers().stream()
+                        .filter(t -> t.name().equals(finding.trigger()))
+                        .filter(t -> t.type() == Trigger.Type.TREND)
+                        .map(t -> t.trendTrigger().metric().name())
+                        .findFirst()
+                        .orElse("the trigger's metric");
+        return "## Series (computed by KubeSkippy): "
+                + Prompt.clip(metric, 64)
+                + " over the trend's window, "
+                + series.mean().size()
+                + " buckets of "
+                + series.stepMs() / 1000
+                + " s from "
+                + series.from()
+                + ", oldest first; per bucket the mean, min and max of the feature points, in"
+                + " the metric's unit (null: no point in that bucket)\n";
+    }
+
+    private static Map<String, Object> seriesView(SeriesSummary series) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("mean", series.mean());
+        view.put("min", series.min());
+        view.put("max", series.max());
         return view;
     }
 

@@ -2,6 +2,7 @@ package io.kubeskippy.job.enrich;
 
 import io.kubeskippy.model.policy.HealingPolicy;
 import io.kubeskippy.model.record.Finding;
+import io.kubeskippy.model.record.ResourceRef;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -12,16 +13,17 @@ import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
- * Accepted replies by (policy version, target, trigger and pattern, evidence bucket), for a TTL: a
- * flapping target does not cost a call each time, while a finding with different evidence does.
- * Bounded (least recently used entries go first). Thread-safe.
+ * Accepted replies by (policy version, workload, trigger and pattern, evidence bucket), for a TTL:
+ * a flapping target, or the pod that replaced a crash-looping one, does not cost a call each time,
+ * while a finding with different evidence does. Bounded (least recently used entries go first).
+ * Thread-safe.
  */
 final class ReplyCache {
 
     static final int MAX_ENTRIES = 1000;
 
-    /** A cached reply, with the model that gave it. */
-    record Entry(ReplyValidator.Reply reply, String model) {}
+    /** A cached reply, with the model that gave it and the finding it was given for. */
+    record Entry(ReplyValidator.Reply reply, String model, String findingId) {}
 
     private record Timed(Entry entry, long storedAtNanos) {}
 
@@ -65,15 +67,18 @@ final class ReplyCache {
     /**
      * The cache key of a finding. Evidence numbers are bucketed to one significant digit (r² 0.83
      * and 0.86 share a bucket, 0.83 and 0.95 do not; a slope of 120 KiB/s and 160 KiB/s share one);
-     * strings (instants such as {@code projectedLimitAt}) are left out, as they differ every time.
+     * strings (instants such as {@code projectedLimitAt}) are left out, as they differ every time,
+     * and so is the series.
+     *
+     * @param context what the job knows of the target, for a pod's owner workload; may be null
      */
-    static String key(Finding finding, HealingPolicy policy) {
+    static String key(Finding finding, HealingPolicy policy, TargetContext context) {
         StringBuilder key = new StringBuilder();
         key.append(policy.name())
                 .append('@')
                 .append(policy.version())
                 .append('|')
-                .append(finding.target().id())
+                .append(workload(finding, context))
                 .append('|')
                 .append(finding.trigger())
                 .append('|')
@@ -90,6 +95,31 @@ final class ReplyCache {
                             }
                         });
         return key.toString();
+    }
+
+    /**
+     * The workload a finding is about, as {@code Kind/namespace/name}: the target itself, but for a
+     * pod the workload that owns it when the job knows it ({@code Deployment/shop/cart} for pod
+     * {@code cart-7f9c-x2x4k}), so the pod that replaces a crash-looping one shares its replies. A
+     * pod without an owner is its own workload.
+     */
+    static String workload(Finding finding, TargetContext context) {
+        ResourceRef target = finding.target();
+        if ("Pod".equals(target.kind()) && context != null) {
+            for (TargetContext.Pod pod : context.pods()) {
+                String owner = pod.owner();
+                if (target.name().equals(pod.name()) && owner != null) {
+                    int slash = owner.indexOf('/');
+                    if (slash > 0 && slash < owner.length() - 1) {
+                        return owner.substring(0, slash)
+                                + '/'
+                                + target.namespace()
+                                + owner.substring(slash);
+                    }
+                }
+            }
+        }
+        return target.id();
     }
 
     /** One significant digit, rounded down in magnitude: 0.86 -> 8E-1, 123456 -> 1E+5. */

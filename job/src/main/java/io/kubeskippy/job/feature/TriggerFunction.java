@@ -248,11 +248,13 @@ public class TriggerFunction
             }
             if (sends(st, fires)) {
                 out.collect(
-                        Signal.feature(
-                                r.patternKey(target),
-                                at,
-                                fires,
-                                evidence == null ? Map.of() : numbers(evidence)));
+                        fires
+                                ? Signal.feature(
+                                        r.patternKey(target),
+                                        at,
+                                        numbers(evidence),
+                                        Downsample.of(window))
+                                : Signal.feature(r.patternKey(target), at, false, Map.of()));
             }
             return;
         }

@@ -277,6 +277,7 @@ public class DynamicCepFunction
             m.detectedAtMs = last.timestampMs;
             m.evidence = new HashMap<>(last.evidence);
             m.evidence.put("signals", (double) m.signals);
+            m.series = last.series;
             matches.inc();
             out.collect(m);
         }

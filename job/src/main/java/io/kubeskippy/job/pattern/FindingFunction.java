@@ -175,6 +175,7 @@ public class FindingFunction
                 Instant.ofEpochMilli(match.firstEvidenceAtMs),
                 Instant.ofEpochMilli(match.detectedAtMs),
                 evidence,
+                match.series == null ? null : match.series.toSummary(),
                 null);
     }
 

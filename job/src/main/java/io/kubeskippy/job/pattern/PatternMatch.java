@@ -23,6 +23,9 @@ public class PatternMatch {
 
     public Map<String, Double> evidence = new HashMap<>();
 
+    /** The last point's window, downsampled (trend patterns); {@code null} otherwise. */
+    public SignalSeries series;
+
     public PatternMatch() {}
 
     public PatternKey patternKey() {

@@ -36,6 +36,9 @@ public class Signal {
     /** The numbers behind a feature point (slope, r2, ...); they become the finding's evidence. */
     public Map<String, Double> evidence = new HashMap<>();
 
+    /** A satisfied trend point's window, downsampled; {@code null} for every other signal. */
+    public SignalSeries series;
+
     public Signal() {}
 
     public static Signal feature(
@@ -54,6 +57,14 @@ public class Signal {
         s.timestampMs = timestampMs;
         s.satisfied = satisfied;
         s.evidence = new HashMap<>(evidence);
+        return s;
+    }
+
+    /** A satisfied trend point with the window it was computed on. */
+    public static Signal feature(
+            String key, long timestampMs, Map<String, Double> evidence, SignalSeries series) {
+        Signal s = feature(key, timestampMs, true, evidence);
+        s.series = series;
         return s;
     }
 
@@ -114,7 +125,8 @@ public class Signal {
                 && Objects.equals(reason, s.reason)
                 && Objects.equals(type, s.type)
                 && Objects.equals(status, s.status)
-                && Objects.equals(evidence, s.evidence);
+                && Objects.equals(evidence, s.evidence)
+                && Objects.equals(series, s.series);
     }
 
     @Override

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubeskippy.model.policy.HealingPolicy;
+import io.kubeskippy.model.record.Finding;
 import io.kubeskippy.model.record.HealingAction.Enrichment;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -353,6 +354,37 @@ class EnricherITCase {
         assertThat(histogram(metrics, "llmLatencyMs").getCount())
                 .as("a cache hit is not timed as a call")
                 .isEqualTo(2);
+    }
+
+    @Test
+    void thePodThatReplacedACrashLoopingOneReusesItsReplyAndSaysSo() throws Exception {
+        server.otherwise(good(0.9, "delete-pod"));
+        Enricher enricher = enricher(LlmProvider.OLLAMA, "llm-cache-ttl", "10m");
+        Finding first = crashLoop("shop", "cart-7f9c-aaaaa");
+        Finding replacement = crashLoop("shop", "cart-7f9c-bbbbb");
+
+        Enrichment asked =
+                get(
+                        enricher.enrich(
+                                first,
+                                POLICY,
+                                ReplyCacheTest.owned("cart-7f9c-aaaaa", "Deployment/cart")));
+        Enrichment reused =
+                get(
+                        enricher.enrich(
+                                replacement,
+                                POLICY,
+                                ReplyCacheTest.owned("cart-7f9c-bbbbb", "Deployment/cart")));
+        Enrichment unknownOwner = get(enricher.enrich(replacement, POLICY, null));
+
+        assertThat(server.requests()).as("the replacement pod cost no call").hasSize(2);
+        assertThat(asked.reusedFrom()).isNull();
+        assertThat(reused.reusedFrom()).isEqualTo(first.id());
+        assertThat(reused.summary()).isEqualTo(asked.summary());
+        assertThat(reused.rankedActions()).isEqualTo(asked.rankedActions());
+        assertThat(unknownOwner.reusedFrom())
+                .as("without its owner a pod is its own workload: asked again")
+                .isNull();
     }
 
     @Test

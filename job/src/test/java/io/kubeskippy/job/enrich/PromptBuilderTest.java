@@ -6,8 +6,16 @@ import static io.kubeskippy.job.enrich.EnrichmentFixtures.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kubeskippy.model.policy.HealingPolicy;
+import io.kubeskippy.model.record.Finding;
+import io.kubeskippy.model.record.ResourceRef;
+import io.kubeskippy.model.record.SeriesSummary;
 import io.kubeskippy.model.serde.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,6 +140,51 @@ class PromptBuilderTest {
         assertThat(actions.get(2).path("maxReplicas").asInt()).isEqualTo(5);
         assertThat(actions.get(0).path("gracePeriodSeconds").asInt()).isEqualTo(10);
         assertThat(p.user()).contains("parameters.replicas (for a scale action; within 1..5)");
+    }
+
+    @Test
+    void aTrendFindingShowsItsSeriesWithTheMetricAndTheBuckets() throws Exception {
+        HealingPolicy leak = policy(Files.readString(Path.of("../policies/memory-leak.yaml")));
+        SeriesSummary series =
+                new SeriesSummary(
+                        Instant.parse("2026-11-22T10:00:00Z"),
+                        60_000,
+                        Arrays.asList(4.0e8, null, 4.4e8),
+                        Arrays.asList(3.9e8, null, 4.3e8),
+                        Arrays.asList(4.1e8, null, 4.5e8));
+        Finding growth =
+                new Finding(
+                        "f-1",
+                        "memory-leak",
+                        "memory-growth",
+                        new ResourceRef("apps/v1", "Deployment", "shop", "cart", null),
+                        "growth",
+                        Instant.parse("2026-11-22T10:05:00Z"),
+                        Instant.parse("2026-11-22T10:10:00Z"),
+                        Map.of("slope", 2.0e5, "r2", 0.97),
+                        series,
+                        null);
+
+        String user = PromptBuilder.build(growth, leak, null).user();
+
+        String[] lines = user.split("\n");
+        int heading = -1;
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].startsWith("## Series")) {
+                heading = i;
+            }
+        }
+        assertThat(heading).isPositive();
+        assertThat(lines[heading])
+                .contains("container_memory_working_set_bytes")
+                .contains("3 buckets of 60 s from 2026-11-22T10:00:00Z, oldest first");
+        JsonNode view = Json.mapper().readTree(lines[heading + 1]);
+        assertThat(view.path("mean").toString()).isEqualTo("[4.0E8,null,4.4E8]");
+        assertThat(view.path("max").get(2).asDouble()).isEqualTo(4.5e8);
+        assertThat(PromptBuilder.build(crashLoop("shop", "cart-1"), policy(CRASH_LOOP_AI), null))
+                .extracting(Prompt::user)
+                .asString()
+                .doesNotContain("## Series");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.kubeskippy.job.enrich;
 
 import static io.kubeskippy.job.enrich.EnrichmentFixtures.CRASH_LOOP_AI;
 import static io.kubeskippy.job.enrich.EnrichmentFixtures.T0;
+import static io.kubeskippy.job.enrich.EnrichmentFixtures.crashLoop;
 import static io.kubeskippy.job.enrich.EnrichmentFixtures.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,14 +34,51 @@ class ReplyCacheTest {
 
     @Test
     void findingsWithEvidenceInTheSameBucketShareAKey() {
-        String a = ReplyCache.key(growth("a", 125_000, 0.83, "2026-11-22T10:30:00Z"), POLICY);
-        String b = ReplyCache.key(growth("b", 160_000, 0.86, "2026-11-22T10:41:00Z"), POLICY);
-        String c = ReplyCache.key(growth("c", 160_000, 0.95, "2026-11-22T10:41:00Z"), POLICY);
-        String d = ReplyCache.key(growth("d", 260_000, 0.86, "2026-11-22T10:41:00Z"), POLICY);
+        String a = ReplyCache.key(growth("a", 125_000, 0.83, "2026-11-22T10:30:00Z"), POLICY, null);
+        String b = ReplyCache.key(growth("b", 160_000, 0.86, "2026-11-22T10:41:00Z"), POLICY, null);
+        String c = ReplyCache.key(growth("c", 160_000, 0.95, "2026-11-22T10:41:00Z"), POLICY, null);
+        String d = ReplyCache.key(growth("d", 260_000, 0.86, "2026-11-22T10:41:00Z"), POLICY, null);
 
         assertThat(a).isEqualTo(b).contains(POLICY.version()).contains("Deployment/shop/leaky");
         assertThat(c).isNotEqualTo(a);
         assertThat(d).isNotEqualTo(a);
+    }
+
+    /** What the job knows of a pod target: its name and owner workload. */
+    static TargetContext owned(String pod, String owner) {
+        return new TargetContext(
+                List.of(
+                        new TargetContext.Pod(
+                                pod, owner, "Running", null, null, 3, null, null, null, null)),
+                List.of());
+    }
+
+    @Test
+    void podsOfOneWorkloadShareAKeyAndAPodWithoutAKnownOwnerIsItsOwn() {
+        String first =
+                ReplyCache.key(
+                        crashLoop("shop", "cart-7f9c-aaaaa"),
+                        POLICY,
+                        owned("cart-7f9c-aaaaa", "Deployment/cart"));
+        String replacement =
+                ReplyCache.key(
+                        crashLoop("shop", "cart-7f9c-bbbbb"),
+                        POLICY,
+                        owned("cart-7f9c-bbbbb", "Deployment/cart"));
+        String otherWorkload =
+                ReplyCache.key(
+                        crashLoop("shop", "web-1"), POLICY, owned("web-1", "StatefulSet/web"));
+
+        assertThat(first).isEqualTo(replacement).contains("|Deployment/shop/cart|");
+        assertThat(otherWorkload).contains("|StatefulSet/shop/web|");
+        assertThat(ReplyCache.key(crashLoop("shop", "cart-7f9c-aaaaa"), POLICY, null))
+                .contains("|Pod/shop/cart-7f9c-aaaaa|");
+        assertThat(
+                        ReplyCache.workload(
+                                crashLoop("shop", "cart-7f9c-aaaaa"),
+                                owned("another-pod", "Deployment/other")))
+                .as("only the target pod's own owner counts")
+                .isEqualTo("Pod/shop/cart-7f9c-aaaaa");
     }
 
     @Test
@@ -58,7 +96,8 @@ class ReplyCacheTest {
         ReplyCache.Entry e =
                 new ReplyCache.Entry(
                         new ReplyValidator.Reply("s", "r", null, 0.9, List.of("delete-pod"), null),
-                        "m");
+                        "m",
+                        "f-1");
         cache.put("k", e);
         now.addAndGet(Duration.ofMinutes(9).toNanos());
         assertThat(cache.get("k")).isEqualTo(e);

@@ -6,6 +6,7 @@ import io.kubeskippy.job.pattern.PatternKey;
 import io.kubeskippy.job.pattern.Policies;
 import io.kubeskippy.job.pattern.PolicyUpdate;
 import io.kubeskippy.job.pattern.Signal;
+import io.kubeskippy.job.pattern.SignalSeries;
 import io.kubeskippy.job.policy.ActivePolicies;
 import io.kubeskippy.job.source.TriggerInput;
 import io.kubeskippy.job.source.TriggerRefs;
@@ -109,6 +110,13 @@ class TriggerFunctionTest {
         assertThat(signals.get(signals.size() - 1).satisfied).isTrue();
         assertThat(signals.get(signals.size() - 1).evidence)
                 .containsKeys("slope", "r2", "projectedLimitAt");
+        // a satisfied point carries its 10m window in 10 buckets of 2 steps, rising
+        SignalSeries series = signals.get(signals.size() - 1).series;
+        assertThat(series.stepMs).isEqualTo(60_000);
+        assertThat(series.mean).hasSize(10).isSorted();
+        assertThat(series.fromMs + 10 * 60_000)
+                .isEqualTo(signals.get(signals.size() - 1).timestampMs + 30_000);
+        assertThat(signals).filteredOn(sig -> !sig.satisfied).allMatch(sig -> sig.series == null);
         // too few points at first: a 10m window at 30 s needs 12 points before anything fires
         assertThat(signals.get(0).timestampMs).isGreaterThanOrEqualTo(T0 + 10 * 30_000);
     }

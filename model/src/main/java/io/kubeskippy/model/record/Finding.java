@@ -13,6 +13,7 @@ import java.util.Map;
  *
  * @param evidence the numbers that made it fire (slope, r2, projectedLimitAt, amplitude, cycles,
  *     count, ...): each value a number, a string or a boolean
+ * @param series the trend's window, downsampled (trend findings only; {@code null} otherwise)
  */
 @JsonPropertyOrder({
     "id",
@@ -23,6 +24,7 @@ import java.util.Map;
     "firstEvidenceAt",
     "detectedAt",
     "evidence",
+    "series",
     "suppressed"
 })
 public record Finding(
@@ -34,6 +36,7 @@ public record Finding(
         Instant firstEvidenceAt,
         @JsonProperty(required = true) Instant detectedAt,
         Map<String, Object> evidence,
+        SeriesSummary series,
         String suppressed) {
 
     public Finding {
@@ -57,6 +60,30 @@ public record Finding(
         }
     }
 
+    /** A finding without a series (every pattern but a trend's). */
+    public Finding(
+            String id,
+            String policy,
+            String trigger,
+            ResourceRef target,
+            String pattern,
+            Instant firstEvidenceAt,
+            Instant detectedAt,
+            Map<String, Object> evidence,
+            String suppressed) {
+        this(
+                id,
+                policy,
+                trigger,
+                target,
+                pattern,
+                firstEvidenceAt,
+                detectedAt,
+                evidence,
+                null,
+                suppressed);
+    }
+
     /** This finding, marked as suppressed for the given reason. */
     public Finding suppress(String reason) {
         return new Finding(
@@ -68,6 +95,7 @@ public record Finding(
                 firstEvidenceAt,
                 detectedAt,
                 evidence,
+                series,
                 reason);
     }
 

@@ -215,7 +215,8 @@ public record HealingAction(
         "reasoning",
         "rankedActions",
         "latencyMs",
-        "fallbackReason"
+        "fallbackReason",
+        "reusedFrom"
     })
     public record Enrichment(
             @JsonProperty(required = true) Source source,
@@ -226,7 +227,8 @@ public record HealingAction(
             String reasoning,
             List<String> rankedActions,
             Long latencyMs,
-            String fallbackReason) {
+            String fallbackReason,
+            String reusedFrom) {
 
         /** Who enriched: nobody, an Ollama server, or an OpenAI-compatible server. */
         public enum Source {
@@ -253,6 +255,30 @@ public record HealingAction(
                         "enrichment.confidence must be absent when source is none");
             }
             rankedActions = rankedActions == null ? List.of() : List.copyOf(rankedActions);
+        }
+
+        /** An enrichment asked for this finding, not reused from another's. */
+        public Enrichment(
+                Source source,
+                String model,
+                Double confidence,
+                String summary,
+                String rootCause,
+                String reasoning,
+                List<String> rankedActions,
+                Long latencyMs,
+                String fallbackReason) {
+            this(
+                    source,
+                    model,
+                    confidence,
+                    summary,
+                    rootCause,
+                    reasoning,
+                    rankedActions,
+                    latencyMs,
+                    fallbackReason,
+                    null);
         }
 
         /** Rule-only decision: no LLM was asked, for the given reason. */

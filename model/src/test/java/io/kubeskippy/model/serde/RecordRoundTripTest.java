@@ -25,8 +25,10 @@ import io.kubeskippy.model.record.Finding;
 import io.kubeskippy.model.record.HealingAction;
 import io.kubeskippy.model.record.MetricSample;
 import io.kubeskippy.model.record.ResourceRef;
+import io.kubeskippy.model.record.SeriesSummary;
 import io.kubeskippy.model.record.WatchEvent;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,6 +131,12 @@ class RecordRoundTripTest {
                         T0.minus(Duration.ofMinutes(25)),
                         T0.minus(Duration.ofMinutes(5)),
                         evidence,
+                        new SeriesSummary(
+                                T0.minus(Duration.ofMinutes(35)),
+                                150_000,
+                                Arrays.asList(4.1e8, null, 4.6e8),
+                                Arrays.asList(4.0e8, null, 4.5e8),
+                                Arrays.asList(4.2e8, null, 4.7e8)),
                         null);
         PolicyAction scale =
                 new PolicyAction(
@@ -194,8 +202,9 @@ class RecordRoundTripTest {
                                         null,
                                         null,
                                         List.of("scale-out"),
-                                        2310L,
-                                        null)));
+                                        0L,
+                                        null,
+                                        "cpu-oscillation/cpu-swing/Deployment/shop/checkout/1795340100000")));
         ActionOutcome outcome =
                 new ActionOutcome(
                         name,

@@ -44,6 +44,14 @@ public final class SkippyJob {
     public static final OutputTag<String> DEAD_LETTERS =
             new OutputTag<>("dead-letters", Types.STRING);
 
+    /**
+     * Pod records and events, without the samples, for the enrichment context. A side output rather
+     * than a second consumer of the records: a chained consumer gets a copy of every record, and
+     * samples are nearly all of them.
+     */
+    static final OutputTag<PodInput> PODS_AND_EVENTS =
+            new OutputTag<>("pods-and-events", TypeInformation.of(PodInput.class));
+
     /** What runs the policies' patterns over the signals. */
     public enum PatternStage {
         /** Each policy version's flink-cep NFA, keyed by pattern key: the job. */
@@ -206,7 +214,9 @@ public final class SkippyJob {
                         .uid("findings");
         DataStream<Candidate> enriched =
                 EnrichmentStage.apply(
-                        findings.getSideOutput(FindingFunction.CANDIDATES), inputs, settings);
+                        findings.getSideOutput(FindingFunction.CANDIDATES),
+                        inputs.getSideOutput(PODS_AND_EVENTS),
+                        settings);
         DataStream<HealingAction> actions =
                 enriched.flatMap(new BuildAction(), JsonRecordTypeInfo.of(HealingAction.class))
                         .name("build actions")
@@ -247,6 +257,9 @@ public final class SkippyJob {
             } else if (type == PodInput.class && r.input != null) {
                 counters.get(r.input.kind.name()).inc();
                 out.collect(type.cast(r.input));
+                if (r.input.kind != PodInput.Kind.SAMPLE) {
+                    ctx.output(PODS_AND_EVENTS, r.input);
+                }
             } else if (type == PolicyUpdate.class && r.policy != null) {
                 counters.get("POLICY").inc();
                 out.collect(type.cast(r.policy));

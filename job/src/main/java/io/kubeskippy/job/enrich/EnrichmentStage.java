@@ -22,8 +22,8 @@ public final class EnrichmentStage {
 
     /**
      * @param candidates unsuppressed findings with their policy versions
-     * @param inputs the job's pod records and events (samples are ignored), for the context; only
-     *     read when an LLM is configured
+     * @param inputs the job's pod records and events (samples, if any, are ignored), for the
+     *     context; only read when an LLM is configured
      * @return every candidate, with its enrichment set
      */
     public static DataStream<Candidate> apply(

@@ -56,7 +56,11 @@ class EnrichmentBenchITCase {
     static final int STEADY_PODS = Integer.getInteger("kubeskippy.bench.steadyPods", 1000);
     static final int ROUNDS = Integer.getInteger("kubeskippy.bench.rounds", 7);
     static final int PACED_RATE = Integer.getInteger("kubeskippy.bench.pacedRate", 40_000);
-    static final Duration LLM_DELAY = Duration.ofSeconds(2);
+    static final Duration LLM_DELAY =
+            Duration.ofMillis(Long.getLong("kubeskippy.bench.llmDelayMs", 2000));
+
+    /** The name of the configuration with the LLM stand-in. */
+    static final String LLM = "LLM " + LLM_DELAY.toMillis() + " ms/call";
 
     @RegisterExtension
     static final MiniClusterExtension FLINK =
@@ -70,6 +74,7 @@ class EnrichmentBenchITCase {
     static final Map<String, Long> EMITTED = new ConcurrentHashMap<>();
     static final AtomicLong FIRST_RECORD = new AtomicLong();
     static final AtomicLong LAST_FINDING = new AtomicLong();
+    static volatile TestingLlmServer SERVER;
 
     /**
      * Notes when each event record enters the graph, and the first record; when paced, holds the
@@ -128,7 +133,9 @@ class EnrichmentBenchITCase {
             double p95Ms,
             int unEnriched,
             int enriched,
-            int skippedBusy) {}
+            int skippedBusy,
+            double cpuSeconds,
+            long gcMs) {}
 
     @Test
     void llmAtTwoSecondsPerCallDoesNotSlowDetectionOrUnEnrichedActions() throws Exception {
@@ -181,6 +188,7 @@ class EnrichmentBenchITCase {
 
         List<Run> runs = new ArrayList<>();
         try (TestingLlmServer server = TestingLlmServer.start()) {
+            SERVER = server;
             server.otherwise(
                     TestingLlmServer.slow(
                             LLM_DELAY, TestingLlmServer.good(0.9, "rollout-restart")));
@@ -201,9 +209,7 @@ class EnrichmentBenchITCase {
             for (int round = 0; round < ROUNDS; round++) {
                 // alternate which goes first, so a drift of the machine's load favours neither
                 List<String> order =
-                        round % 2 == 0
-                                ? List.of("no LLM", "LLM 2 s/call")
-                                : List.of("LLM 2 s/call", "no LLM");
+                        round % 2 == 0 ? List.of("no LLM", LLM) : List.of(LLM, "no LLM");
                 for (int rate : new int[] {0, PACED_RATE}) {
                     for (String config : order) {
                         runs.add(
@@ -276,6 +282,12 @@ class EnrichmentBenchITCase {
                                     return key + " " + now + " " + outcome(a);
                                 },
                                 Types.STRING);
+        if (SERVER != null) {
+            SERVER.forgetRequests();
+        }
+        System.gc();
+        long cpuStart = processCpuNanos();
+        long gcStart = gcMillis();
         long start = System.nanoTime();
         List<Double> latencies = new ArrayList<>();
         int enriched = 0;
@@ -294,6 +306,8 @@ class EnrichmentBenchITCase {
             }
         }
         long wallMs = (System.nanoTime() - start) / 1_000_000;
+        double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+        long gcMs = gcMillis() - gcStart;
         long detectionMs = (LAST_FINDING.get() - FIRST_RECORD.get()) / 1_000_000;
         latencies.sort(Double::compare);
         return new Run(
@@ -307,7 +321,24 @@ class EnrichmentBenchITCase {
                 percentile(latencies, 0.95),
                 latencies.size(),
                 enriched,
-                busy);
+                busy,
+                cpuSeconds,
+                gcMs);
+    }
+
+    /** CPU time of this JVM (the MiniCluster, the sources and the LLM stand-in all run in it). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static long gcMillis() {
+        long ms = 0;
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            ms += Math.max(0, gc.getCollectionTime());
+        }
+        return ms;
     }
 
     private static String outcome(HealingAction a) {
@@ -332,7 +363,7 @@ class EnrichmentBenchITCase {
                 String.format(
                         Locale.ROOT,
                         "enrichment bench: %d records (%d crash loops with ai, %d without, %d steady"
-                                + " pods' samples), parallelism 2, %d cores, load average %.1f%n",
+                                + " pods' samples), parallelism 2, %d cores, load average %.1f at the end%n",
                         records,
                         CRASH_LOOPS,
                         CRASH_LOOPS,
@@ -343,7 +374,7 @@ class EnrichmentBenchITCase {
         out.append(
                 String.format(
                         Locale.ROOT,
-                        "%-14s %8s %8s %10s %12s %10s %10s %9s %8s%n",
+                        "%-17s %8s %8s %10s %12s %10s %10s %9s %8s %7s %6s%n",
                         "config",
                         "paced",
                         "wall ms",
@@ -352,12 +383,14 @@ class EnrichmentBenchITCase {
                         "p50 ms",
                         "p95 ms",
                         "enriched",
-                        "busy"));
+                        "busy",
+                        "CPU s",
+                        "GC ms"));
         for (Run r : runs) {
             out.append(
                     String.format(
                             Locale.ROOT,
-                            "%-14s %8s %8d %10d %12.0f %10.1f %10.1f %9d %8d%n",
+                            "%-17s %8s %8d %10d %12.0f %10.1f %10.1f %9d %8d %7.1f %6d%n",
                             r.config(),
                             r.rate() == 0 ? "no" : r.rate() + "/s",
                             r.wallMs(),
@@ -366,21 +399,24 @@ class EnrichmentBenchITCase {
                             r.p50Ms(),
                             r.p95Ms(),
                             r.enriched(),
-                            r.skippedBusy()));
+                            r.skippedBusy(),
+                            r.cpuSeconds(),
+                            r.gcMs()));
         }
         double tBase = median(runs, "no LLM", false, Run::recordsPerSecond);
-        double tLlm = median(runs, "LLM 2 s/call", false, Run::recordsPerSecond);
+        double tLlm = median(runs, LLM, false, Run::recordsPerSecond);
         double lBase = median(runs, "no LLM", true, Run::p50Ms);
-        double lLlm = median(runs, "LLM 2 s/call", true, Run::p50Ms);
+        double lLlm = median(runs, LLM, true, Run::p50Ms);
         double pBase = median(runs, "no LLM", true, Run::p95Ms);
-        double pLlm = median(runs, "LLM 2 s/call", true, Run::p95Ms);
+        double pLlm = median(runs, LLM, true, Run::p95Ms);
         out.append(
                 String.format(
                         Locale.ROOT,
-                        "medians, no LLM vs LLM at 2 s/call: detection throughput (unpaced) %.0f vs"
+                        "medians, no LLM vs %s: detection throughput (unpaced) %.0f vs"
                                 + " %.0f records/s (%+.1f%%); latency of un-enriched actions"
                                 + " (paced at %d records/s) p50 %.1f vs %.1f ms (%+.1f%%), p95 %.1f"
                                 + " vs %.1f ms (%+.1f%%)%n",
+                        LLM,
                         tBase,
                         tLlm,
                         (tLlm / tBase - 1) * 100,

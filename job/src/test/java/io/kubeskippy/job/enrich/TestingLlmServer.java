@@ -129,6 +129,12 @@ public final class TestingLlmServer implements AutoCloseable {
         return this;
     }
 
+    /** Forgets the recorded requests only (a long benchmark must not keep every prompt). */
+    public TestingLlmServer forgetRequests() {
+        requests.clear();
+        return this;
+    }
+
     public List<Recorded> requests() {
         return new ArrayList<>(requests);
     }

@@ -76,7 +76,9 @@ final class SharedHttp {
             client =
                     new OkHttpClient.Builder()
                             .dispatcher(dispatcher)
-                            .connectionPool(new ConnectionPool(16, 5, TimeUnit.MINUTES))
+                            // as many idle connections as calls at once: a burst of findings
+                            // reuses them instead of connecting (and handshaking TLS) anew
+                            .connectionPool(new ConnectionPool(MAX_REQUESTS, 5, TimeUnit.MINUTES))
                             // each call gets its own whole-call timeout; no per-phase ones
                             .connectTimeout(Duration.ZERO)
                             .readTimeout(Duration.ZERO)

@@ -703,6 +703,33 @@ class KafkaJobITCase {
             await().atMost(WAIT)
                     .pollInSameThread()
                     .pollInterval(Duration.ofMillis(200))
+                    // on a timeout, say what was missing: which policies acted, what was found
+                    .conditionEvaluationListener(
+                            condition -> {
+                                if (condition.getRemainingTimeInMS() <= 200) {
+                                    System.out.println(
+                                            "not yet: actions of "
+                                                    + seen.stream()
+                                                            .map(a -> a.spec().policyRef().name())
+                                                            .distinct()
+                                                            .sorted()
+                                                            .toList()
+                                                    + " of "
+                                                    + new java.util.TreeSet<>(
+                                                            EVERY_TRIGGER.keySet())
+                                                    + "; findings "
+                                                    + found.stream()
+                                                            .map(
+                                                                    f ->
+                                                                            f.policy()
+                                                                                    + "/"
+                                                                                    + f
+                                                                                            .suppressed())
+                                                            .toList()
+                                                    + "; simulated clock at "
+                                                    + simulatedNow);
+                                }
+                            })
                     .until(
                             () -> {
                                 // event time keeps moving (idle clusters still report samples)

@@ -395,11 +395,7 @@ public final class Bench {
         List<Double> out = new ArrayList<>();
         for (BenchProbe.ActionOut a : pass.actions()) {
             HealingPolicy policy = byName.get(a.policy());
-            Trigger trigger =
-                    policy.spec().triggers().stream()
-                            .filter(t -> t.name().equals(a.trigger()))
-                            .findFirst()
-                            .orElseThrow();
+            Trigger trigger = policy.spec().trigger(a.trigger()).orElseThrow();
             long released;
             if (trigger.type() == Trigger.Type.TREND || trigger.type() == Trigger.Type.METRIC) {
                 long step =

@@ -152,11 +152,10 @@ final class PromptBuilder {
     private static String seriesHeading(Finding finding, HealingPolicy policy) {
         SeriesSummary series = finding.series();
         String metric =
-                policy.spec().triggers().stream()
-                        .filter(t -> t.name().equals(finding.trigger()))
+                policy.spec()
+                        .trigger(finding.trigger())
                         .filter(t -> t.type() == Trigger.Type.TREND)
                         .map(t -> t.trendTrigger().metric().name())
-                        .findFirst()
                         .orElse("the trigger's metric");
         return "## Series (computed by KubeSkippy): "
                 + Prompt.clip(metric, 64)

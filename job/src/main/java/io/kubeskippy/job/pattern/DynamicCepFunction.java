@@ -363,9 +363,6 @@ public class DynamicCepFunction
         if (policy == null) {
             return null;
         }
-        return policy.spec().triggers().stream()
-                .filter(t -> t.name().equals(name))
-                .findFirst()
-                .orElse(null);
+        return policy.spec().trigger(name).orElse(null);
     }
 }

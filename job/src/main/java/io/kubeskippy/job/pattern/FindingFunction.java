@@ -97,13 +97,7 @@ public class FindingFunction
                 current != null && current.version.equals(key.version())
                         ? versions.policy(current)
                         : null;
-        Trigger trigger =
-                policy == null
-                        ? null
-                        : policy.spec().triggers().stream()
-                                .filter(t -> t.name().equals(key.trigger()))
-                                .findFirst()
-                                .orElse(null);
+        Trigger trigger = policy == null ? null : policy.spec().trigger(key.trigger()).orElse(null);
         Finding finding = finding(match, key, trigger);
         if (trigger == null) {
             emit(out, finding.suppress(POLICY_CHANGED));

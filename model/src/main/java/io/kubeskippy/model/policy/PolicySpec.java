@@ -1,6 +1,7 @@
 package io.kubeskippy.model.policy;
 
 import java.util.List;
+import java.util.Optional;
 
 /** The spec of a HealingPolicy: which objects, which triggers, which actions, how safely. */
 public record PolicySpec(
@@ -19,6 +20,11 @@ public record PolicySpec(
         mode = mode == null ? Mode.MONITOR : mode;
         ai = ai == null ? AiOptions.DEFAULTS : ai;
         groupBy = groupBy == null ? GroupBy.POD : groupBy;
+    }
+
+    /** The trigger of this name, if the policy has one. */
+    public Optional<Trigger> trigger(String name) {
+        return triggers.stream().filter(t -> t.name().equals(name)).findFirst();
     }
 
     /** What happens when a trigger fires. The seed's default is {@code monitor}. */

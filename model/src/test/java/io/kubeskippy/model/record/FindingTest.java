@@ -17,6 +17,10 @@ class FindingTest {
     private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
 
     private static Finding finding(Map<String, Object> evidence) {
+        return finding(evidence, null);
+    }
+
+    private static Finding finding(Map<String, Object> evidence, SeriesSummary series) {
         return new Finding(
                 "f-1",
                 "memory-leak",
@@ -26,6 +30,7 @@ class FindingTest {
                 T0,
                 T0.plusSeconds(600),
                 evidence,
+                series,
                 null);
     }
 
@@ -57,18 +62,7 @@ class FindingTest {
                         Arrays.asList(1.0, null, 3.5),
                         Arrays.asList(0.5, null, 3.0),
                         Arrays.asList(1.5, null, 4.0));
-        Finding original =
-                new Finding(
-                        "f-1",
-                        "memory-leak",
-                        "memory-growth",
-                        ResourceRef.pod("shop", "cart-7f9c", "uid-1"),
-                        "growth",
-                        T0,
-                        T0.plusSeconds(600),
-                        Map.of("slope", 2.0),
-                        series,
-                        null);
+        Finding original = finding(Map.of("slope", 2.0), series);
         RecordCodec<Finding> codec = RecordCodec.findings();
 
         Finding decoded = codec.decodeOrThrow(codec.encode(original));

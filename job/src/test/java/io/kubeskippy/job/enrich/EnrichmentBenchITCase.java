@@ -26,12 +26,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -52,9 +55,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @EnabledIfSystemProperty(named = "kubeskippy.bench", matches = "true")
 class EnrichmentBenchITCase {
 
-    static final int CRASH_LOOPS = Integer.getInteger("kubeskippy.bench.crashLoops", 3000);
+    static final int CRASH_LOOPS = Integer.getInteger("kubeskippy.bench.crashLoops", 6000);
     static final int STEADY_PODS = Integer.getInteger("kubeskippy.bench.steadyPods", 1000);
     static final int ROUNDS = Integer.getInteger("kubeskippy.bench.rounds", 7);
+
+    /**
+     * Unreported rounds first: the JIT compiler keeps compiling for several runs of each
+     * configuration (seconds of CPU per run), which swings a round by tens of percent.
+     */
+    static final int WARM_UPS = Integer.getInteger("kubeskippy.bench.warmUps", 5);
+
     static final int PACED_RATE = Integer.getInteger("kubeskippy.bench.pacedRate", 40_000);
     static final Duration LLM_DELAY =
             Duration.ofMillis(Long.getLong("kubeskippy.bench.llmDelayMs", 2000));
@@ -75,6 +85,23 @@ class EnrichmentBenchITCase {
     static final AtomicLong FIRST_RECORD = new AtomicLong();
     static final AtomicLong LAST_FINDING = new AtomicLong();
     static volatile TestingLlmServer SERVER;
+
+    /**
+     * The replayed records, read by the source from this JVM's memory: a collection source would
+     * ship all of them inside every job graph and deserialize them again on the way, which costs
+     * the run as much CPU and garbage as a detection stage does.
+     */
+    static volatile List<SourceRecord> RECORDS = List.of();
+
+    /** The {@code i}-th record of {@link #RECORDS}. */
+    static final class Replayed implements GeneratorFunction<Long, SourceRecord> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public SourceRecord map(Long i) {
+            return RECORDS.get(i.intValue());
+        }
+    }
 
     /**
      * Notes when each event record enters the graph, and the first record; when paced, holds the
@@ -123,6 +150,7 @@ class EnrichmentBenchITCase {
 
     /** One measured run. */
     record Run(
+            int round,
             String config,
             int rate,
             int records,
@@ -135,7 +163,8 @@ class EnrichmentBenchITCase {
             int enriched,
             int skippedBusy,
             double cpuSeconds,
-            long gcMs) {}
+            long gcMs,
+            long jitMs) {}
 
     @Test
     void llmAtTwoSecondsPerCallDoesNotSlowDetectionOrUnEnrichedActions() throws Exception {
@@ -176,7 +205,7 @@ class EnrichmentBenchITCase {
                 crashLoopAi("  selector:\n", "  selector:\n    namespaces: [ai]\n")
                         .replace("    enabled: true\n", "    enabled: false\n"));
         noAi.putAll(Replay.readPolicies(noAiDir));
-        List<SourceRecord> records =
+        RECORDS =
                 Replay.readInputs(
                         List.of(
                                 new Replay.Input(Topic.PODS, dir.resolve("pods.jsonl")),
@@ -185,6 +214,7 @@ class EnrichmentBenchITCase {
                         bad -> {
                             throw new AssertionError(bad);
                         });
+        int records = RECORDS.size();
 
         List<Run> runs = new ArrayList<>();
         try (TestingLlmServer server = TestingLlmServer.start()) {
@@ -204,8 +234,10 @@ class EnrichmentBenchITCase {
                                     "0"),
                             Topics.defaults());
             // JIT, class loading and MiniCluster warm-up, not reported
-            run("warm-up", 0, noLlm, updates, records);
-            run("warm-up", 0, llm, updates, records);
+            for (int i = 0; i < WARM_UPS; i++) {
+                run(-1, "warm-up", 0, noLlm, updates, records);
+                run(-1, "warm-up", 0, llm, updates, records);
+            }
             for (int round = 0; round < ROUNDS; round++) {
                 // alternate which goes first, so a drift of the machine's load favours neither
                 List<String> order =
@@ -214,6 +246,7 @@ class EnrichmentBenchITCase {
                     for (String config : order) {
                         runs.add(
                                 run(
+                                        round,
                                         config,
                                         rate,
                                         config.equals("no LLM") ? noLlm : llm,
@@ -222,22 +255,24 @@ class EnrichmentBenchITCase {
                     }
                 }
                 if (Boolean.getBoolean("kubeskippy.bench.branchOnly")) {
-                    runs.add(run("LLM, no ai", 0, llm, noAi, records));
+                    runs.add(run(round, "LLM, no ai", 0, llm, noAi, records));
                 }
             }
         }
-        String report = report(runs, records.size());
+        RECORDS = List.of();
+        String report = report(runs, records);
         Files.writeString(Path.of("target/enrichment-bench.txt"), report);
         System.out.println(report);
         assertThat(runs).allMatch(run -> run.unEnriched() == CRASH_LOOPS);
     }
 
     private static Run run(
+            int round,
             String config,
             int rate,
             JobSettings settings,
             Map<String, PolicyUpdate> policies,
-            List<SourceRecord> records)
+            int records)
             throws Exception {
         EMITTED.clear();
         FIRST_RECORD.set(0);
@@ -249,7 +284,12 @@ class EnrichmentBenchITCase {
         env.configure(strict);
         TypeInformation<SourceRecord> type = TypeInformation.of(SourceRecord.class);
         DataStream<SourceRecord> data =
-                env.fromData(records, type)
+                env.fromSource(
+                                new DataGeneratorSource<>(new Replayed(), records, type),
+                                WatermarkStrategy.noWatermarks(),
+                                "replayed records")
+                        // one reader, so the records keep their order of event time
+                        .setParallelism(1)
                         .map(new Stamp(rate), type)
                         .assignTimestampsAndWatermarks(SkippyJob.replayWatermarks(settings));
         DataStream<SourceRecord> policyStream =
@@ -288,6 +328,7 @@ class EnrichmentBenchITCase {
         System.gc();
         long cpuStart = processCpuNanos();
         long gcStart = gcMillis();
+        long jitStart = jitMillis();
         long start = System.nanoTime();
         List<Double> latencies = new ArrayList<>();
         int enriched = 0;
@@ -308,22 +349,25 @@ class EnrichmentBenchITCase {
         long wallMs = (System.nanoTime() - start) / 1_000_000;
         double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
         long gcMs = gcMillis() - gcStart;
+        long jitMs = jitMillis() - jitStart;
         long detectionMs = (LAST_FINDING.get() - FIRST_RECORD.get()) / 1_000_000;
         latencies.sort(Double::compare);
         return new Run(
+                round,
                 config,
                 rate,
-                records.size(),
+                records,
                 wallMs,
                 detectionMs,
-                records.size() * 1000.0 / detectionMs,
+                records * 1000.0 / detectionMs,
                 percentile(latencies, 0.5),
                 percentile(latencies, 0.95),
                 latencies.size(),
                 enriched,
                 busy,
                 cpuSeconds,
-                gcMs);
+                gcMs,
+                jitMs);
     }
 
     /** CPU time of this JVM (the MiniCluster, the sources and the LLM stand-in all run in it). */
@@ -331,6 +375,14 @@ class EnrichmentBenchITCase {
         return ((com.sun.management.OperatingSystemMXBean)
                         java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
+    }
+
+    /** Time the JIT compiler threads spent (CPU they take from the run). */
+    private static long jitMillis() {
+        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported()
+                ? jit.getTotalCompilationTime()
+                : -1;
     }
 
     private static long gcMillis() {
@@ -363,18 +415,20 @@ class EnrichmentBenchITCase {
                 String.format(
                         Locale.ROOT,
                         "enrichment bench: %d records (%d crash loops with ai, %d without, %d steady"
-                                + " pods' samples), parallelism 2, %d cores, load average %.1f at the end%n",
+                                + " pods' samples), parallelism 2, %d cores, load average %.1f at"
+                                + " the end, after %d unreported warm-up rounds%n",
                         records,
                         CRASH_LOOPS,
                         CRASH_LOOPS,
                         STEADY_PODS,
                         Runtime.getRuntime().availableProcessors(),
                         java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                                .getSystemLoadAverage()));
+                                .getSystemLoadAverage(),
+                        WARM_UPS));
         out.append(
                 String.format(
                         Locale.ROOT,
-                        "%-17s %8s %8s %10s %12s %10s %10s %9s %8s %7s %6s%n",
+                        "%-17s %8s %8s %10s %12s %10s %10s %9s %8s %7s %6s %6s%n",
                         "config",
                         "paced",
                         "wall ms",
@@ -385,12 +439,13 @@ class EnrichmentBenchITCase {
                         "enriched",
                         "busy",
                         "CPU s",
-                        "GC ms"));
+                        "GC ms",
+                        "JIT ms"));
         for (Run r : runs) {
             out.append(
                     String.format(
                             Locale.ROOT,
-                            "%-17s %8s %8d %10d %12.0f %10.1f %10.1f %9d %8d %7.1f %6d%n",
+                            "%-17s %8s %8d %10d %12.0f %10.1f %10.1f %9d %8d %7.1f %6d %6d%n",
                             r.config(),
                             r.rate() == 0 ? "no" : r.rate() + "/s",
                             r.wallMs(),
@@ -401,7 +456,8 @@ class EnrichmentBenchITCase {
                             r.enriched(),
                             r.skippedBusy(),
                             r.cpuSeconds(),
-                            r.gcMs()));
+                            r.gcMs(),
+                            r.jitMs()));
         }
         double tBase = median(runs, "no LLM", false, Run::recordsPerSecond);
         double tLlm = median(runs, LLM, false, Run::recordsPerSecond);
@@ -427,6 +483,14 @@ class EnrichmentBenchITCase {
                         pBase,
                         pLlm,
                         (pLlm / pBase - 1) * 100));
+        out.append(
+                String.format(
+                        Locale.ROOT,
+                        "per round, LLM vs no LLM: detection throughput %s; un-enriched p50 %s;"
+                                + " p95 %s%n",
+                        paired(runs, false, Run::recordsPerSecond),
+                        paired(runs, true, Run::p50Ms),
+                        paired(runs, true, Run::p95Ms)));
         if (runs.stream().anyMatch(r -> r.config().equals("LLM, no ai"))) {
             double tBranch = median(runs, "LLM, no ai", false, Run::recordsPerSecond);
             out.append(
@@ -438,6 +502,44 @@ class EnrichmentBenchITCase {
                             (tBranch / tBase - 1) * 100));
         }
         return out.toString();
+    }
+
+    /**
+     * The change from no LLM to LLM within each round (the two ran back to back), then the median
+     * and the range of those changes: a drift of the machine between rounds cancels out.
+     */
+    private static String paired(
+            List<Run> runs, boolean paced, java.util.function.ToDoubleFunction<Run> value) {
+        List<Double> changes = new ArrayList<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            Double base = null;
+            Double llm = null;
+            for (Run r : runs) {
+                if (r.round() == round && (r.rate() > 0) == paced) {
+                    if (r.config().equals("no LLM")) {
+                        base = value.applyAsDouble(r);
+                    } else if (r.config().equals(LLM)) {
+                        llm = value.applyAsDouble(r);
+                    }
+                }
+            }
+            if (base != null && llm != null) {
+                changes.add((llm / base - 1) * 100);
+            }
+        }
+        StringBuilder s = new StringBuilder();
+        for (double c : changes) {
+            s.append(s.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%+.1f%%", c));
+        }
+        List<Double> sorted = new ArrayList<>(changes);
+        sorted.sort(Double::compare);
+        return String.format(
+                Locale.ROOT,
+                "[%s] median %+.1f%% (%+.1f%% to %+.1f%%)",
+                s,
+                median(changes),
+                sorted.get(0),
+                sorted.get(sorted.size() - 1));
     }
 
     private static double median(

@@ -52,27 +52,11 @@ public class AiRouteFunction extends ProcessFunction<Candidate, Candidate> {
             ctx.output(BYPASS, c.withEnrichment(json(Enricher.aiDisabled(policy))));
             return;
         }
-        Candidate routed = c.copy();
-        routed.target = targetOf(c.finding);
-        out.collect(routed);
+        out.collect(c);
     }
 
     private static Candidate bypass(Candidate c, String reason) {
         return c.withEnrichment(json(HealingAction.Enrichment.none(reason)));
-    }
-
-    /** {@code Kind/namespace/name} of the finding's target, read from its JSON. */
-    static String targetOf(String findingJson) {
-        try {
-            var t = Json.mapper().readTree(findingJson).path("target");
-            String ns = t.path("namespace").asText("");
-            return t.path("kind").asText("")
-                    + "/"
-                    + (ns.isEmpty() ? "" : ns + "/")
-                    + t.path("name").asText("");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static String json(HealingAction.Enrichment e) {

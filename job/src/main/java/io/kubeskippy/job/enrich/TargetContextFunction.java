@@ -1,6 +1,5 @@
 package io.kubeskippy.job.enrich;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.kubeskippy.model.policy.Durations;
 import io.kubeskippy.model.serde.Json;
 import java.io.IOException;
@@ -8,19 +7,16 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -31,6 +27,9 @@ import org.apache.flink.util.Collector;
  * watermark passes its detection time, so the facts up to it have arrived (they come on another
  * input, and could otherwise lag behind it). Keyed by target id; a target's state is cleared {@link
  * #TTL} after its last fact (event time), or when all its pods are deleted and it has no events.
+ *
+ * <p>Every pod record and event of the cluster passes through here, most of them about targets that
+ * never have a finding, so a fact costs one read and one write of the target's {@link TargetFacts}.
  */
 public class TargetContextFunction
         extends KeyedCoProcessFunction<String, Candidate, ContextFact, Candidate> {
@@ -45,12 +44,14 @@ public class TargetContextFunction
 
     /** A pod of the target as kept: its summary (TargetContext.Pod JSON), when it was seen. */
     public static class ContextPod {
+        public String name;
         public String summary;
         public long seenAtMs;
 
         public ContextPod() {}
 
-        ContextPod(String summary, long seenAtMs) {
+        ContextPod(String name, String summary, long seenAtMs) {
+            this.name = name;
             this.summary = summary;
             this.seenAtMs = seenAtMs;
         }
@@ -81,34 +82,93 @@ public class TargetContextFunction
         }
     }
 
-    private transient MapState<String, ContextPod> pods;
-    private transient ListState<ContextEvent> events;
-    private transient ValueState<Long> lastFactAt;
-    private transient ValueState<Long> timerAt;
+    /**
+     * What is kept of one target: up to {@link #KEPT_PODS} pods (the last seen), up to {@link
+     * #KEPT_EVENTS} events (the latest, oldest first), when its last fact came and when its state
+     * expires (0: no timer yet).
+     */
+    public static class TargetFacts {
+        public ContextPod[] pods = new ContextPod[0];
+        public ContextEvent[] events = new ContextEvent[0];
+        public long lastFactAtMs;
+        public long expiresAtMs;
+
+        public TargetFacts() {}
+
+        void putPod(ContextPod pod) {
+            for (int i = 0; i < pods.length; i++) {
+                if (pods[i].name.equals(pod.name)) {
+                    pods[i] = pod;
+                    return;
+                }
+            }
+            if (pods.length < KEPT_PODS) {
+                pods = Arrays.copyOf(pods, pods.length + 1);
+                pods[pods.length - 1] = pod;
+                return;
+            }
+            int oldest = 0;
+            for (int i = 1; i < pods.length; i++) {
+                if (pods[i].seenAtMs < pods[oldest].seenAtMs) {
+                    oldest = i;
+                }
+            }
+            if (pods[oldest].seenAtMs <= pod.seenAtMs) {
+                pods[oldest] = pod;
+            }
+        }
+
+        void removePod(String name) {
+            for (int i = 0; i < pods.length; i++) {
+                if (pods[i].name.equals(name)) {
+                    ContextPod[] rest = new ContextPod[pods.length - 1];
+                    System.arraycopy(pods, 0, rest, 0, i);
+                    System.arraycopy(pods, i + 1, rest, i, pods.length - i - 1);
+                    pods = rest;
+                    return;
+                }
+            }
+        }
+
+        /** In time order (events usually come in it); the oldest goes beyond the limit. */
+        void addEvent(ContextEvent e) {
+            int at = events.length;
+            while (at > 0 && events[at - 1].atMs > e.atMs) {
+                at--;
+            }
+            if (events.length == KEPT_EVENTS && at == 0) {
+                return; // older than everything kept
+            }
+            ContextEvent[] next = new ContextEvent[Math.min(events.length + 1, KEPT_EVENTS)];
+            int drop = events.length + 1 - next.length; // 0 or 1: the oldest
+            int n = 0;
+            for (int i = drop; i < at; i++) {
+                next[n++] = events[i];
+            }
+            next[n++] = e;
+            for (int i = at; i < events.length; i++) {
+                next[n++] = events[i];
+            }
+            events = next;
+        }
+
+        boolean isEmpty() {
+            return pods.length == 0 && events.length == 0;
+        }
+    }
+
+    private transient ValueState<TargetFacts> facts;
 
     /** Candidates whose detection time the watermark has not passed yet. */
     private transient ListState<Candidate> waiting;
 
     @Override
     public void open(OpenContext openContext) {
-        pods =
+        facts =
                 getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>(
-                                        "target-pods",
-                                        Types.STRING,
-                                        TypeInformation.of(ContextPod.class)));
-        events =
-                getRuntimeContext()
-                        .getListState(
-                                new ListStateDescriptor<>(
-                                        "target-events", TypeInformation.of(ContextEvent.class)));
-        lastFactAt =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("target-last-fact", Types.LONG));
-        timerAt =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("target-timer", Types.LONG));
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "target-facts", TypeInformation.of(TargetFacts.class)));
         waiting =
                 getRuntimeContext()
                         .getListState(
@@ -119,21 +179,20 @@ public class TargetContextFunction
     @Override
     public void processElement1(Candidate c, Context ctx, Collector<Candidate> out)
             throws Exception {
-        long detectedAt = detectedAtMs(c.finding);
-        if (detectedAt <= ctx.timerService().currentWatermark()) {
-            out.collect(withContext(c, detectedAt));
+        if (c.detectedAtMs <= ctx.timerService().currentWatermark()) {
+            out.collect(withContext(c));
             return;
         }
         waiting.add(c);
-        ctx.timerService().registerEventTimeTimer(detectedAt);
+        ctx.timerService().registerEventTimeTimer(c.detectedAtMs);
     }
 
-    private Candidate withContext(Candidate c, long detectedAt) throws Exception {
+    private Candidate withContext(Candidate c) throws Exception {
         Candidate withContext = c.copy();
-        if (lastFactAt.value() != null) {
-            List<ContextPod> kept = new ArrayList<>();
-            pods.values().forEach(kept::add);
-            TargetContext context = context(kept, keptEvents(), detectedAt);
+        TargetFacts kept = facts.value();
+        if (kept != null) {
+            TargetContext context =
+                    context(Arrays.asList(kept.pods), Arrays.asList(kept.events), c.detectedAtMs);
             withContext.context =
                     context.isEmpty() ? null : Json.mapper().writeValueAsString(context);
         }
@@ -143,45 +202,26 @@ public class TargetContextFunction
     @Override
     public void processElement2(ContextFact f, Context ctx, Collector<Candidate> out)
             throws Exception {
-        switch (f.kind) {
-            case POD -> {
-                pods.put(f.object, new ContextPod(f.pod, f.timestampMs));
-                String oldest = null;
-                long oldestAt = Long.MAX_VALUE;
-                int n = 0;
-                for (Map.Entry<String, ContextPod> e : pods.entries()) {
-                    n++;
-                    if (e.getValue().seenAtMs < oldestAt) {
-                        oldestAt = e.getValue().seenAtMs;
-                        oldest = e.getKey();
-                    }
-                }
-                if (n > KEPT_PODS) {
-                    pods.remove(oldest);
-                }
-            }
-            case POD_DELETED -> pods.remove(f.object);
-            case EVENT -> {
-                List<ContextEvent> list = keptEvents();
-                list.add(new ContextEvent(f.timestampMs, f.object, f.type, f.reason, 1));
-                list.sort(Comparator.comparingLong(e -> e.atMs));
-                events.update(
-                        list.size() > KEPT_EVENTS
-                                ? new ArrayList<>(
-                                        list.subList(list.size() - KEPT_EVENTS, list.size()))
-                                : list);
-            }
+        TargetFacts kept = facts.value();
+        if (kept == null) {
+            kept = new TargetFacts();
         }
-        if (pods.isEmpty() && keptEvents().isEmpty()) {
-            clear();
+        switch (f.kind) {
+            case POD -> kept.putPod(new ContextPod(f.object, f.pod, f.timestampMs));
+            case POD_DELETED -> kept.removePod(f.object);
+            case EVENT ->
+                    kept.addEvent(new ContextEvent(f.timestampMs, f.object, f.type, f.reason, 1));
+        }
+        if (kept.isEmpty()) {
+            facts.clear(); // a pending timer finds nothing and clears nothing more
             return;
         }
-        lastFactAt.update(f.timestampMs);
-        if (timerAt.value() == null) {
-            long at = f.timestampMs + TTL.toMillis();
-            ctx.timerService().registerEventTimeTimer(at);
-            timerAt.update(at);
+        kept.lastFactAtMs = Math.max(kept.lastFactAtMs, f.timestampMs);
+        if (kept.expiresAtMs == 0) {
+            kept.expiresAtMs = f.timestampMs + TTL.toMillis();
+            ctx.timerService().registerEventTimeTimer(kept.expiresAtMs);
         }
+        facts.update(kept);
     }
 
     @Override
@@ -191,43 +231,25 @@ public class TargetContextFunction
         if (held != null && held.iterator().hasNext()) {
             List<Candidate> later = new ArrayList<>();
             for (Candidate c : held) {
-                long detectedAt = detectedAtMs(c.finding);
-                if (detectedAt <= timestamp) {
-                    out.collect(withContext(c, detectedAt));
+                if (c.detectedAtMs <= timestamp) {
+                    out.collect(withContext(c));
                 } else {
                     later.add(c);
                 }
             }
             waiting.update(later);
         }
-        if (timerAt.value() == null || timerAt.value() > timestamp) {
+        TargetFacts kept = facts.value();
+        if (kept == null || kept.expiresAtMs == 0 || kept.expiresAtMs > timestamp) {
             return; // a candidate's timer, not the state's TTL
         }
-        Long last = lastFactAt.value();
-        if (last == null || last + TTL.toMillis() <= timestamp) {
-            clear();
+        if (kept.lastFactAtMs + TTL.toMillis() <= timestamp) {
+            facts.clear();
         } else {
-            long at = last + TTL.toMillis();
-            ctx.timerService().registerEventTimeTimer(at);
-            timerAt.update(at);
+            kept.expiresAtMs = kept.lastFactAtMs + TTL.toMillis();
+            ctx.timerService().registerEventTimeTimer(kept.expiresAtMs);
+            facts.update(kept);
         }
-    }
-
-    /** The events kept, oldest first; a copy. */
-    private List<ContextEvent> keptEvents() throws Exception {
-        List<ContextEvent> list = new ArrayList<>();
-        Iterable<ContextEvent> kept = events.get();
-        if (kept != null) {
-            kept.forEach(list::add);
-        }
-        return list;
-    }
-
-    private void clear() {
-        pods.clear();
-        events.clear();
-        lastFactAt.clear();
-        timerAt.clear(); // a pending timer finds nothing and clears nothing more
     }
 
     /** The context at detection time: the pods (last seen first), the events up to detection. */
@@ -288,10 +310,5 @@ public class TargetContextFunction
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static long detectedAtMs(String findingJson) throws JsonProcessingException {
-        String at = Json.mapper().readTree(findingJson).path("detectedAt").asText("");
-        return at.isEmpty() ? Long.MAX_VALUE : Instant.parse(at).toEpochMilli();
     }
 }

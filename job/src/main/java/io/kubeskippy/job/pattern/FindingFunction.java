@@ -8,7 +8,6 @@ import io.kubeskippy.model.policy.PolicySpec;
 import io.kubeskippy.model.policy.Trigger;
 import io.kubeskippy.model.record.Finding;
 import io.kubeskippy.model.record.ResourceRef;
-import io.kubeskippy.model.serde.RecordCodec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -48,8 +47,6 @@ public class FindingFunction
     /** Unsuppressed findings, with the policy version that allows them: on to enrichment. */
     public static final OutputTag<Candidate> CANDIDATES =
             new OutputTag<>("candidates", TypeInformation.of(Candidate.class));
-
-    private static final RecordCodec<Finding> FINDINGS = RecordCodec.findings();
 
     /** How long a finding id is remembered for dedupe, at least. */
     private static final Duration DEDUPE_HORIZON = Duration.ofHours(1);
@@ -123,7 +120,7 @@ public class FindingFunction
         }
         coolUntil.update(detectedAt + trigger.cooldownPeriod().toMillis());
         emit(out, finding);
-        ctx.output(CANDIDATES, Candidate.of(FINDINGS.encodeToString(finding), current));
+        ctx.output(CANDIDATES, Candidate.of(finding, current));
     }
 
     private void emit(Collector<Finding> out, Finding finding) {

@@ -10,7 +10,6 @@ import io.kubeskippy.job.source.ContainerState;
 import io.kubeskippy.job.source.PodInput;
 import io.kubeskippy.job.source.PodState;
 import io.kubeskippy.model.serde.Json;
-import io.kubeskippy.model.serde.RecordCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,12 +83,42 @@ class TargetContextFunctionTest {
     }
 
     private Candidate candidate() {
-        Candidate c =
-                Candidate.of(
-                        RecordCodec.findings().encodeToString(crashLoop("shop", "cart-1")),
-                        update(CRASH_LOOP_AI));
-        c.target = "Pod/shop/cart-1";
+        Candidate c = Candidate.of(crashLoop("shop", "cart-1"), update(CRASH_LOOP_AI));
+        assertThat(c.target).isEqualTo("Pod/shop/cart-1");
         return c;
+    }
+
+    @Test
+    void keepsTheLastSeenPodsAndTheLatestEventsInTimeOrder() {
+        TargetContextFunction.TargetFacts kept = new TargetContextFunction.TargetFacts();
+        for (int i = 0; i < TargetContextFunction.KEPT_PODS + 2; i++) {
+            kept.putPod(new TargetContextFunction.ContextPod("cart-" + i, "{}", 1000L * i));
+        }
+        kept.putPod(new TargetContextFunction.ContextPod("cart-9", "{}", 0)); // older than all
+        kept.putPod(new TargetContextFunction.ContextPod("cart-3", "{\"new\":1}", 9000));
+        assertThat(kept.pods)
+                .extracting(p -> p.name)
+                .containsExactlyInAnyOrder("cart-2", "cart-3", "cart-4", "cart-5", "cart-6");
+        assertThat(kept.pods)
+                .filteredOn(p -> p.name.equals("cart-3"))
+                .singleElement()
+                .satisfies(p -> assertThat(p.seenAtMs).isEqualTo(9000));
+        kept.removePod("cart-4");
+        assertThat(kept.pods).extracting(p -> p.name).doesNotContain("cart-4").hasSize(4);
+
+        // in order, then one late (it goes in its place), then more than are kept
+        for (long at : new long[] {10, 20, 40, 30}) {
+            kept.addEvent(new TargetContextFunction.ContextEvent(at, "cart-2", "Warning", "x", 1));
+        }
+        assertThat(kept.events).extracting(e -> e.atMs).containsExactly(10L, 20L, 30L, 40L);
+        for (long at = 50; at < 50 + TargetContextFunction.KEPT_EVENTS; at++) {
+            kept.addEvent(new TargetContextFunction.ContextEvent(at, "cart-2", "Warning", "x", 1));
+        }
+        kept.addEvent(new TargetContextFunction.ContextEvent(5, "cart-2", "Warning", "x", 1));
+        assertThat(kept.events).hasSize(TargetContextFunction.KEPT_EVENTS);
+        assertThat(kept.events[0].atMs).isEqualTo(50);
+        assertThat(kept.events[TargetContextFunction.KEPT_EVENTS - 1].atMs)
+                .isEqualTo(49 + TargetContextFunction.KEPT_EVENTS);
     }
 
     @Test

@@ -57,13 +57,21 @@ class EnrichmentBenchITCase {
 
     static final int CRASH_LOOPS = Integer.getInteger("kubeskippy.bench.crashLoops", 6000);
     static final int STEADY_PODS = Integer.getInteger("kubeskippy.bench.steadyPods", 1000);
-    static final int ROUNDS = Integer.getInteger("kubeskippy.bench.rounds", 7);
 
     /**
-     * Unreported rounds first: the JIT compiler keeps compiling for several runs of each
-     * configuration (seconds of CPU per run), which swings a round by tens of percent.
+     * Blocks: in each, one configuration's runs, then the other's (which goes first alternates, so
+     * a drift of the machine's load favours neither). A block, not each run, alternates: a
+     * TaskManager runs one configuration for good, and switching the configuration every run kept
+     * the JIT compiler deoptimising and recompiling (seconds of CPU per run, tens of percent of a
+     * round).
      */
-    static final int WARM_UPS = Integer.getInteger("kubeskippy.bench.warmUps", 5);
+    static final int BLOCKS = Integer.getInteger("kubeskippy.bench.blocks", 2);
+
+    /** Measured rounds per configuration and block (each one unpaced and one paced run). */
+    static final int ROUNDS = Integer.getInteger("kubeskippy.bench.rounds", 3);
+
+    /** Unreported unpaced runs before a configuration's rounds in a block. */
+    static final int WARM_UPS = Integer.getInteger("kubeskippy.bench.warmUps", 3);
 
     static final int PACED_RATE = Integer.getInteger("kubeskippy.bench.pacedRate", 40_000);
     static final Duration LLM_DELAY =
@@ -233,29 +241,28 @@ class EnrichmentBenchITCase {
                                     "llm-cache-ttl",
                                     "0"),
                             Topics.defaults());
-            // JIT, class loading and MiniCluster warm-up, not reported
-            for (int i = 0; i < WARM_UPS; i++) {
-                run(-1, "warm-up", 0, noLlm, updates, records);
-                run(-1, "warm-up", 0, llm, updates, records);
-            }
-            for (int round = 0; round < ROUNDS; round++) {
-                // alternate which goes first, so a drift of the machine's load favours neither
+            for (int block = 0; block < BLOCKS; block++) {
                 List<String> order =
-                        round % 2 == 0 ? List.of("no LLM", LLM) : List.of(LLM, "no LLM");
-                for (int rate : new int[] {0, PACED_RATE}) {
-                    for (String config : order) {
-                        runs.add(
-                                run(
-                                        round,
-                                        config,
-                                        rate,
-                                        config.equals("no LLM") ? noLlm : llm,
-                                        updates,
-                                        records));
+                        block % 2 == 0 ? List.of("no LLM", LLM) : List.of(LLM, "no LLM");
+                for (String config : order) {
+                    JobSettings settings = config.equals("no LLM") ? noLlm : llm;
+                    // JIT (after the other configuration's runs) and MiniCluster, not reported
+                    for (int i = 0; i < WARM_UPS; i++) {
+                        run(-1, "warm-up", 0, settings, updates, records);
+                    }
+                    for (int i = 0; i < ROUNDS; i++) {
+                        // the i-th rounds of both configurations in a block are compared
+                        int round = block * ROUNDS + i;
+                        for (int rate : new int[] {0, PACED_RATE}) {
+                            runs.add(run(round, config, rate, settings, updates, records));
+                        }
                     }
                 }
                 if (Boolean.getBoolean("kubeskippy.bench.branchOnly")) {
-                    runs.add(run(round, "LLM, no ai", 0, llm, noAi, records));
+                    for (int i = 0; i < WARM_UPS; i++) {
+                        run(-1, "warm-up", 0, llm, noAi, records);
+                    }
+                    runs.add(run(block * ROUNDS, "LLM, no ai", 0, llm, noAi, records));
                 }
             }
         }
@@ -416,7 +423,8 @@ class EnrichmentBenchITCase {
                         Locale.ROOT,
                         "enrichment bench: %d records (%d crash loops with ai, %d without, %d steady"
                                 + " pods' samples), parallelism 2, %d cores, load average %.1f at"
-                                + " the end, after %d unreported warm-up rounds%n",
+                                + " the end; %d blocks, each with %d unreported warm-up runs and %d"
+                                + " rounds per configuration%n",
                         records,
                         CRASH_LOOPS,
                         CRASH_LOOPS,
@@ -424,7 +432,9 @@ class EnrichmentBenchITCase {
                         Runtime.getRuntime().availableProcessors(),
                         java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                                 .getSystemLoadAverage(),
-                        WARM_UPS));
+                        BLOCKS,
+                        WARM_UPS,
+                        ROUNDS));
         out.append(
                 String.format(
                         Locale.ROOT,
@@ -505,13 +515,13 @@ class EnrichmentBenchITCase {
     }
 
     /**
-     * The change from no LLM to LLM within each round (the two ran back to back), then the median
-     * and the range of those changes: a drift of the machine between rounds cancels out.
+     * The change from no LLM to LLM within each round (the i-th runs of each configuration in a
+     * block, minutes apart), then the median and the range of those changes.
      */
     private static String paired(
             List<Run> runs, boolean paced, java.util.function.ToDoubleFunction<Run> value) {
         List<Double> changes = new ArrayList<>();
-        for (int round = 0; round < ROUNDS; round++) {
+        for (int round = 0; round < BLOCKS * ROUNDS; round++) {
             Double base = null;
             Double llm = null;
             for (Run r : runs) {

@@ -1,0 +1,139 @@
+package io.kubeskippy.job.enrich;
+
+import static io.kubeskippy.job.enrich.EnrichmentFixtures.CRASH_LOOP_AI;
+import static io.kubeskippy.job.enrich.EnrichmentFixtures.crashLoop;
+import static io.kubeskippy.job.enrich.EnrichmentFixtures.policy;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubeskippy.job.JobSettings;
+import io.kubeskippy.model.Topics;
+import io.kubeskippy.model.policy.HealingPolicy;
+import io.kubeskippy.model.record.HealingAction.Enrichment;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Not a test: what one LLM call costs the machine, run on demand with {@code
+ * -Dkubeskippy.bench=true}. An {@link Enricher} keeps {@code capacity} calls in flight against a
+ * {@link TestingLlmServer} that answers after {@code llmDelayMs}, for rounds of a fixed length, and
+ * each round reports this JVM's CPU (user and kernel, from {@code /proc/self/stat}) and JIT time
+ * per call. Client and stand-in server share the JVM, so the figure is an upper bound of the
+ * client's share. Writes {@code target/llm-call-cost.txt}.
+ */
+@EnabledIfSystemProperty(named = "kubeskippy.bench", matches = "true")
+class LlmCallCostBenchITCase {
+
+    static final int ROUNDS = Integer.getInteger("kubeskippy.bench.rounds", 6);
+    static final int CAPACITY = Integer.getInteger("kubeskippy.bench.capacity", 200);
+    static final Duration ROUND = Duration.ofSeconds(Long.getLong("kubeskippy.bench.roundS", 16));
+    static final Duration LLM_DELAY =
+            Duration.ofMillis(Long.getLong("kubeskippy.bench.llmDelayMs", 2000));
+
+    @Test
+    void cpuPerCall() throws Exception {
+        StringBuilder report = new StringBuilder();
+        report.append(
+                String.format(
+                        Locale.ROOT,
+                        "LLM call cost: %d calls in flight, the stand-in answering after %d ms, %d s"
+                                + " rounds, %d cores%n%-6s %7s %8s %8s %8s %12s%n",
+                        CAPACITY,
+                        LLM_DELAY.toMillis(),
+                        ROUND.toSeconds(),
+                        Runtime.getRuntime().availableProcessors(),
+                        "round",
+                        "calls",
+                        "user s",
+                        "kernel s",
+                        "JIT ms",
+                        "CPU ms/call"));
+        try (TestingLlmServer server = TestingLlmServer.start()) {
+            server.otherwise(
+                    TestingLlmServer.slow(
+                            LLM_DELAY, TestingLlmServer.good(0.9, "rollout-restart")));
+            LlmSettings settings =
+                    JobSettings.from(
+                                    Map.of(
+                                            "llm-url",
+                                            server.url(),
+                                            "llm-provider",
+                                            "openai",
+                                            "llm-cache-ttl",
+                                            "0"),
+                                    Topics.defaults())
+                            .llm();
+            HealingPolicy policy = policy(CRASH_LOOP_AI);
+            Duration deadline = LLM_DELAY.plusSeconds(5);
+            for (int round = 0; round < ROUNDS; round++) {
+                server.forgetRequests();
+                List<CompletableFuture<Enrichment>> calls = new ArrayList<>();
+                long[] before = cpuTicks();
+                long jitBefore = jitMillis();
+                try (Enricher enricher =
+                        new Enricher(
+                                settings,
+                                deadline,
+                                CAPACITY,
+                                ApiKey.read(settings, name -> null),
+                                SharedHttp.acquire(),
+                                System::nanoTime)) {
+                    long end = System.nanoTime() + ROUND.toNanos();
+                    while (System.nanoTime() < end) {
+                        if (enricher.inFlight() < CAPACITY) {
+                            calls.add(
+                                    enricher.enrich(
+                                            crashLoop("ai", "app" + calls.size() + "-1"),
+                                            policy,
+                                            null));
+                        } else {
+                            Thread.sleep(5);
+                        }
+                    }
+                    for (CompletableFuture<Enrichment> call : calls) {
+                        assertThat(
+                                        call.get(deadline.toMillis() + 1000, TimeUnit.MILLISECONDS)
+                                                .confidence())
+                                .as("a call that got no reply does not count as one")
+                                .isNotNull();
+                    }
+                }
+                long[] after = cpuTicks();
+                double user = (after[0] - before[0]) / 100.0;
+                double kernel = (after[1] - before[1]) / 100.0;
+                report.append(
+                        String.format(
+                                Locale.ROOT,
+                                "%-6d %7d %8.2f %8.2f %8d %12.2f%n",
+                                round,
+                                calls.size(),
+                                user,
+                                kernel,
+                                jitMillis() - jitBefore,
+                                (user + kernel) * 1000 / calls.size()));
+            }
+        }
+        Files.writeString(Path.of("target/llm-call-cost.txt"), report.toString());
+        System.out.println(report);
+    }
+
+    /** This process's user and kernel CPU, in clock ticks (USER_HZ, 100 on Linux). */
+    private static long[] cpuTicks() throws Exception {
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])};
+    }
+
+    private static long jitMillis() {
+        return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    }
+}

@@ -3,6 +3,7 @@ package io.kubeskippy.job.enrich;
 import static io.kubeskippy.job.Recordings.MI;
 import static io.kubeskippy.job.Recordings.T0;
 import static io.kubeskippy.job.enrich.EnrichmentFixtures.crashLoopAi;
+import static io.kubeskippy.job.enrich.EnrichmentFixtures.slowLlm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubeskippy.job.JobSettings;
@@ -14,7 +15,6 @@ import io.kubeskippy.job.replay.Replay;
 import io.kubeskippy.job.source.PodInput;
 import io.kubeskippy.job.source.SourceRecord;
 import io.kubeskippy.model.Topic;
-import io.kubeskippy.model.Topics;
 import io.kubeskippy.model.record.HealingAction;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -227,20 +227,8 @@ class EnrichmentBenchITCase {
         List<Run> runs = new ArrayList<>();
         try (TestingLlmServer server = TestingLlmServer.start()) {
             SERVER = server;
-            server.otherwise(
-                    TestingLlmServer.slow(
-                            LLM_DELAY, TestingLlmServer.good(0.9, "rollout-restart")));
             JobSettings noLlm = JobSettings.defaults();
-            JobSettings llm =
-                    JobSettings.from(
-                            Map.of(
-                                    "llm-url",
-                                    server.url(),
-                                    "llm-provider",
-                                    "openai",
-                                    "llm-cache-ttl",
-                                    "0"),
-                            Topics.defaults());
+            JobSettings llm = slowLlm(server, LLM_DELAY);
             for (int block = 0; block < BLOCKS; block++) {
                 List<String> order =
                         block % 2 == 0 ? List.of("no LLM", LLM) : List.of(LLM, "no LLM");

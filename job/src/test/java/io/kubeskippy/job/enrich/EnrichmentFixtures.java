@@ -2,7 +2,9 @@ package io.kubeskippy.job.enrich;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubeskippy.job.JobSettings;
 import io.kubeskippy.job.pattern.PolicyUpdate;
+import io.kubeskippy.model.Topics;
 import io.kubeskippy.model.policy.Diagnostic;
 import io.kubeskippy.model.policy.HealingPolicy;
 import io.kubeskippy.model.policy.PolicyDocument;
@@ -12,6 +14,7 @@ import io.kubeskippy.model.record.Finding;
 import io.kubeskippy.model.record.ResourceRef;
 import io.kubeskippy.model.serde.Json;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -93,6 +96,18 @@ final class EnrichmentFixtures {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The benchmarks' LLM: {@code server} answers every request well after {@code delay}; the
+     * settings point at it (OpenAI-compatible) with the reply cache off, so every finding asks.
+     */
+    static JobSettings slowLlm(TestingLlmServer server, Duration delay) {
+        server.otherwise(
+                TestingLlmServer.slow(delay, TestingLlmServer.good(0.9, "rollout-restart")));
+        return JobSettings.from(
+                Map.of("llm-url", server.url(), "llm-provider", "openai", "llm-cache-ttl", "0"),
+                Topics.defaults());
     }
 
     static Finding crashLoop(String namespace, String pod) {

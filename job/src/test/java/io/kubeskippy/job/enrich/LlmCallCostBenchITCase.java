@@ -3,10 +3,9 @@ package io.kubeskippy.job.enrich;
 import static io.kubeskippy.job.enrich.EnrichmentFixtures.CRASH_LOOP_AI;
 import static io.kubeskippy.job.enrich.EnrichmentFixtures.crashLoop;
 import static io.kubeskippy.job.enrich.EnrichmentFixtures.policy;
+import static io.kubeskippy.job.enrich.EnrichmentFixtures.slowLlm;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubeskippy.job.JobSettings;
-import io.kubeskippy.model.Topics;
 import io.kubeskippy.model.policy.HealingPolicy;
 import io.kubeskippy.model.record.HealingAction.Enrichment;
 import java.lang.management.ManagementFactory;
@@ -16,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -58,20 +56,7 @@ class LlmCallCostBenchITCase {
                         "JIT ms",
                         "CPU ms/call"));
         try (TestingLlmServer server = TestingLlmServer.start()) {
-            server.otherwise(
-                    TestingLlmServer.slow(
-                            LLM_DELAY, TestingLlmServer.good(0.9, "rollout-restart")));
-            LlmSettings settings =
-                    JobSettings.from(
-                                    Map.of(
-                                            "llm-url",
-                                            server.url(),
-                                            "llm-provider",
-                                            "openai",
-                                            "llm-cache-ttl",
-                                            "0"),
-                                    Topics.defaults())
-                            .llm();
+            LlmSettings settings = slowLlm(server, LLM_DELAY).llm();
             HealingPolicy policy = policy(CRASH_LOOP_AI);
             Duration deadline = LLM_DELAY.plusSeconds(5);
             for (int round = 0; round < ROUNDS; round++) {

@@ -18,6 +18,8 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kubeskippy.embedded.EmbeddedKafka;
 import io.kubeskippy.model.Topic;
 import io.kubeskippy.model.Topics;
@@ -287,6 +289,20 @@ abstract class ActuatorTestBase {
                 .withContainers(container.build())
                 .endSpec()
                 .build();
+    }
+
+    /** A merge patch, as {@code kubectl annotate} and {@code kubectl label} send it. */
+    static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
+
+    /**
+     * A patch that sets one label or annotation and carries no resourceVersion, so it cannot
+     * conflict with the testing controller writing the object's status at the same time (an {@code
+     * edit} sends the version it read and fails with 409 when it lost that race).
+     */
+    static String metadataPatch(String field, String key, String value) {
+        var patch = new ObjectMapper().createObjectNode();
+        patch.putObject("metadata").putObject(field).put(key, value);
+        return patch.toString();
     }
 
     /** A Deployment with its ReplicaSet; waits until its pods run. Returns the Deployment. */

@@ -27,11 +27,7 @@ class SafetyGateITCase extends ActuatorTestBase {
         k8s.pods()
                 .inNamespace(ns)
                 .withName(pod.getMetadata().getName())
-                .edit(
-                        p -> {
-                            p.getMetadata().getLabels().put(SafetyGate.PROTECTED, "true");
-                            return p;
-                        });
+                .patch(MERGE, metadataPatch("labels", SafetyGate.PROTECTED, "true"));
         HealingAction action = action(policy, "restart", ref(pod));
 
         ActionOutcome outcome = sendAndAwait(action);
@@ -61,13 +57,9 @@ class SafetyGateITCase extends ActuatorTestBase {
                 .deployments()
                 .inNamespace(ns)
                 .withName("web")
-                .edit(
-                        d -> {
-                            d.getMetadata()
-                                    .setAnnotations(
-                                            Map.of(SafetyGate.HEALING_DISABLED, "incident-4711"));
-                            return d;
-                        });
+                .patch(
+                        MERGE,
+                        metadataPatch("annotations", SafetyGate.HEALING_DISABLED, "incident-4711"));
         startActuator(Map.of());
 
         ActionOutcome outcome = sendAndAwait(action(policy, "restart", ref(pods("web").get(0))));

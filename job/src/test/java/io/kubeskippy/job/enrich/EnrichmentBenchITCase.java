@@ -1,48 +1,20 @@
 package io.kubeskippy.job.enrich;
 
-import static io.kubeskippy.job.Recordings.MI;
-import static io.kubeskippy.job.Recordings.T0;
-import static io.kubeskippy.job.enrich.EnrichmentFixtures.crashLoopAi;
-import static io.kubeskippy.job.enrich.EnrichmentFixtures.slowLlm;
+import static io.kubeskippy.job.enrich.EnrichmentBench.CRASH_LOOPS;
+import static io.kubeskippy.job.enrich.EnrichmentBench.LLM;
+import static io.kubeskippy.job.enrich.EnrichmentBench.NO_LLM;
+import static io.kubeskippy.job.enrich.EnrichmentBench.ROUNDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubeskippy.job.JobSettings;
-import io.kubeskippy.job.Recordings;
-import io.kubeskippy.job.SkippyJob;
-import io.kubeskippy.job.pattern.PolicyUpdate;
-import io.kubeskippy.job.policy.ActivePolicies;
-import io.kubeskippy.job.replay.Replay;
-import io.kubeskippy.job.source.PodInput;
-import io.kubeskippy.job.source.SourceRecord;
-import io.kubeskippy.model.Topic;
-import io.kubeskippy.model.record.HealingAction;
+import io.kubeskippy.job.enrich.EnrichmentBench.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.connector.datagen.source.GeneratorFunction;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.util.CloseableIterator;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Not a test: the benchmark of README's LLM section, run on demand with {@code
@@ -51,357 +23,70 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * that takes 2 s per call, and compares detection throughput (records per second until the last
  * finding) and the latency of un-enriched actions (from the record that completed the detection to
  * the action). Writes {@code target/enrichment-bench.txt}.
+ *
+ * <p>Each configuration runs in a JVM of its own ({@link EnrichmentBench}), warmed up until its JIT
+ * compiler has settled: in one JVM, switching between the configurations kept the compiler
+ * deoptimising and recompiling, seconds of CPU per run. The stand-in LLM runs in a third JVM, so
+ * the job's JVM carries only KubeSkippy's side of a call; the stand-in's CPU is reported apart.
  */
 @EnabledIfSystemProperty(named = "kubeskippy.bench", matches = "true")
 class EnrichmentBenchITCase {
 
-    static final int CRASH_LOOPS = Integer.getInteger("kubeskippy.bench.crashLoops", 6000);
-    static final int STEADY_PODS = Integer.getInteger("kubeskippy.bench.steadyPods", 1000);
-
     /**
-     * Blocks: in each, one configuration's runs, then the other's (which goes first alternates, so
-     * a drift of the machine's load favours neither). A block, not each run, alternates: a
-     * TaskManager runs one configuration for good, and switching the configuration every run kept
-     * the JIT compiler deoptimising and recompiling (seconds of CPU per run, tens of percent of a
-     * round).
+     * Blocks: in each, one JVM per configuration, one after the other (which goes first alternates,
+     * so a drift of the machine's load favours neither).
      */
     static final int BLOCKS = Integer.getInteger("kubeskippy.bench.blocks", 2);
 
-    /** Measured rounds per configuration and block (each one unpaced and one paced run). */
-    static final int ROUNDS = Integer.getInteger("kubeskippy.bench.rounds", 3);
-
-    /** Unreported unpaced runs before a configuration's rounds in a block. */
-    static final int WARM_UPS = Integer.getInteger("kubeskippy.bench.warmUps", 3);
-
-    static final int PACED_RATE = Integer.getInteger("kubeskippy.bench.pacedRate", 40_000);
-    static final Duration LLM_DELAY =
-            Duration.ofMillis(Long.getLong("kubeskippy.bench.llmDelayMs", 2000));
-
-    /** The name of the configuration with the LLM stand-in. */
-    static final String LLM = "LLM " + LLM_DELAY.toMillis() + " ms/call";
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
-
-    // where the measuring functions report (the MiniCluster runs in this JVM)
-    static final Map<String, Long> EMITTED = new ConcurrentHashMap<>();
-    static final AtomicLong FIRST_RECORD = new AtomicLong();
-    static final AtomicLong LAST_FINDING = new AtomicLong();
-    static volatile TestingLlmServer SERVER;
-
     /**
-     * The replayed records, read by the source from this JVM's memory: a collection source would
-     * ship all of them inside every job graph and deserialize them again on the way, which costs
-     * the run as much CPU and garbage as a detection stage does.
+     * With {@code -Dkubeskippy.bench.pin=true}, the job's JVMs run on CPU 0 and the stand-in LLM on
+     * CPU 1 ({@code taskset}): the LLM's work then takes nothing from detection, as with a model
+     * server on another machine, and both configurations detect on one core.
      */
-    static volatile List<SourceRecord> RECORDS = List.of();
-
-    /** The {@code i}-th record of {@link #RECORDS}. */
-    static final class Replayed implements GeneratorFunction<Long, SourceRecord> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public SourceRecord map(Long i) {
-            return RECORDS.get(i.intValue());
-        }
-    }
-
-    /**
-     * Notes when each event record enters the graph, and the first record; when paced, holds the
-     * source to {@code rate} records per second.
-     */
-    static final class Stamp extends RichMapFunction<SourceRecord, SourceRecord> {
-        private static final long serialVersionUID = 1L;
-        private final int rate;
-        private long start;
-        private long n;
-
-        Stamp(int rate) {
-            this.rate = rate;
-        }
-
-        private int subtasks = 1;
-
-        @Override
-        public void open(OpenContext openContext) {
-            subtasks = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
-        }
-
-        @Override
-        public SourceRecord map(SourceRecord r) throws InterruptedException {
-            if (rate > 0) {
-                if (n == 0) {
-                    start = System.nanoTime();
-                }
-                if (++n % 200 == 0) {
-                    // the source is parallel: each subtask takes its share of the rate
-                    long waitNanos =
-                            start + n * 1_000_000_000L * subtasks / rate - System.nanoTime();
-                    if (waitNanos > 0) {
-                        Thread.sleep(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
-                    }
-                }
-            }
-            long now = System.nanoTime();
-            FIRST_RECORD.compareAndSet(0, now);
-            if (r.input != null && r.input.kind == PodInput.Kind.EVENT) {
-                EMITTED.putIfAbsent(r.input.key + "@" + r.input.timestampMs, now);
-            }
-            return r;
-        }
-    }
-
-    /** One measured run. */
-    record Run(
-            int round,
-            String config,
-            int rate,
-            int records,
-            long wallMs,
-            long detectionMs,
-            double recordsPerSecond,
-            double p50Ms,
-            double p95Ms,
-            int unEnriched,
-            int enriched,
-            int skippedBusy,
-            double cpuSeconds,
-            long gcMs,
-            long jitMs) {}
+    static final boolean PIN = Boolean.getBoolean("kubeskippy.bench.pin");
 
     @Test
     void llmAtTwoSecondsPerCallDoesNotSlowDetectionOrUnEnrichedActions() throws Exception {
-        Path dir = Files.createTempDirectory(Path.of("target"), "enrich-bench-");
-        Recordings r = new Recordings();
-        for (int i = 0; i < CRASH_LOOPS; i++) {
-            for (String ns : List.of("ai", "rules")) {
-                String pod = "app" + i + "-1";
-                r.pod(ns, "app" + i, pod, 512 * MI, T0);
-                int at = 60 + i * 3;
-                r.event(ns, pod, "BackOff", "Warning", T0.plusSeconds(at))
-                        .event(ns, pod, "BackOff", "Warning", T0.plusSeconds(at + 60))
-                        .event(ns, pod, "BackOff", "Warning", T0.plusSeconds(at + 140));
-            }
-        }
-        int minutes = Math.max(10, CRASH_LOOPS * 3 / 60 + 5);
-        for (int i = 0; i < STEADY_PODS; i++) {
-            r.pod("steady", "steady" + i, "steady" + i + "-1", 512 * MI, T0);
-            r.memory("steady", "steady" + i + "-1", T0, minutes, 15, 200 * MI, 0, 2 * MI, i);
-        }
-        r.write(dir);
-        Path policies = Files.createDirectories(dir.resolve("policies"));
-        Files.writeString(
-                policies.resolve("ai.yaml"),
-                crashLoopAi("  selector:\n", "  selector:\n    namespaces: [ai]\n"));
-        Files.writeString(
-                policies.resolve("rules.yaml"),
-                crashLoopAi("  selector:\n", "  selector:\n    namespaces: [rules]\n")
-                        .replace("name: crash-loop", "name: crash-loop-rules")
-                        .replace("    enabled: true\n", "    enabled: false\n"));
-        Files.copy(Path.of("../policies/memory-leak.yaml"), policies.resolve("memory-leak.yaml"));
-        Map<String, PolicyUpdate> updates = Replay.readPolicies(policies);
-        // the same policies with ai disabled everywhere: the LLM branch's fixed cost, no calls
-        Map<String, PolicyUpdate> noAi = new HashMap<>(updates);
-        Path noAiDir = Files.createDirectories(dir.resolve("policies-no-ai"));
-        Files.writeString(
-                noAiDir.resolve("ai.yaml"),
-                crashLoopAi("  selector:\n", "  selector:\n    namespaces: [ai]\n")
-                        .replace("    enabled: true\n", "    enabled: false\n"));
-        noAi.putAll(Replay.readPolicies(noAiDir));
-        RECORDS =
-                Replay.readInputs(
-                        List.of(
-                                new Replay.Input(Topic.PODS, dir.resolve("pods.jsonl")),
-                                new Replay.Input(Topic.EVENTS, dir.resolve("events.jsonl")),
-                                new Replay.Input(Topic.METRICS, dir.resolve("metrics.jsonl"))),
-                        bad -> {
-                            throw new AssertionError(bad);
-                        });
-        int records = RECORDS.size();
-
-        List<Run> runs = new ArrayList<>();
-        try (TestingLlmServer server = TestingLlmServer.start()) {
-            SERVER = server;
-            JobSettings noLlm = JobSettings.defaults();
-            JobSettings llm = slowLlm(server, LLM_DELAY);
+        Path dir = Files.createTempDirectory(Path.of("target"), "enrich-bench-runs-");
+        Path results = dir.resolve("runs.tsv");
+        Path log = dir.resolve("jvms.log");
+        try (ForkedJvm llm =
+                ForkedJvm.start(
+                        PIN ? "1" : null,
+                        TestingLlmServer.class,
+                        List.of("-Xmx512m"),
+                        log,
+                        Long.toString(EnrichmentBench.LLM_DELAY_MS))) {
+            String url = llm.readLine();
+            assertThat(url).as("the stand-in's URL (see %s)", log).startsWith("http://");
             for (int block = 0; block < BLOCKS; block++) {
-                List<String> order =
-                        block % 2 == 0 ? List.of("no LLM", LLM) : List.of(LLM, "no LLM");
+                List<String> order = block % 2 == 0 ? List.of(NO_LLM, LLM) : List.of(LLM, NO_LLM);
                 for (String config : order) {
-                    JobSettings settings = config.equals("no LLM") ? noLlm : llm;
-                    // JIT (after the other configuration's runs) and MiniCluster, not reported
-                    for (int i = 0; i < WARM_UPS; i++) {
-                        run(-1, "warm-up", 0, settings, updates, records);
+                    try (ForkedJvm bench =
+                            ForkedJvm.start(
+                                    PIN ? "0" : null,
+                                    EnrichmentBench.class,
+                                    // the GC of a TaskManager, also when pinned to one CPU
+                                    List.of("-Xmx3g", "-XX:+UseG1GC"),
+                                    log,
+                                    config,
+                                    url,
+                                    Long.toString(llm.pid()),
+                                    Integer.toString(block * ROUNDS),
+                                    results.toString())) {
+                        assertThat(bench.waitFor(40, TimeUnit.MINUTES))
+                                .as("the exit code of the %s JVM (its log: %s)", config, log)
+                                .isZero();
                     }
-                    for (int i = 0; i < ROUNDS; i++) {
-                        // the i-th rounds of both configurations in a block are compared
-                        int round = block * ROUNDS + i;
-                        for (int rate : new int[] {0, PACED_RATE}) {
-                            runs.add(run(round, config, rate, settings, updates, records));
-                        }
-                    }
-                }
-                if (Boolean.getBoolean("kubeskippy.bench.branchOnly")) {
-                    for (int i = 0; i < WARM_UPS; i++) {
-                        run(-1, "warm-up", 0, llm, noAi, records);
-                    }
-                    runs.add(run(block * ROUNDS, "LLM, no ai", 0, llm, noAi, records));
                 }
             }
         }
-        RECORDS = List.of();
-        String report = report(runs, records);
+        List<Run> runs = Files.readAllLines(results).stream().map(Run::parse).toList();
+        String report = report(runs, runs.get(0).records());
         Files.writeString(Path.of("target/enrichment-bench.txt"), report);
         System.out.println(report);
+        assertThat(runs).hasSize(BLOCKS * ROUNDS * 2 * 2);
         assertThat(runs).allMatch(run -> run.unEnriched() == CRASH_LOOPS);
-    }
-
-    private static Run run(
-            int round,
-            String config,
-            int rate,
-            JobSettings settings,
-            Map<String, PolicyUpdate> policies,
-            int records)
-            throws Exception {
-        EMITTED.clear();
-        FIRST_RECORD.set(0);
-        LAST_FINDING.set(0);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        Configuration strict = new Configuration();
-        strict.set(PipelineOptions.GENERIC_TYPES, false);
-        env.configure(strict);
-        TypeInformation<SourceRecord> type = TypeInformation.of(SourceRecord.class);
-        DataStream<SourceRecord> data =
-                env.fromSource(
-                                new DataGeneratorSource<>(new Replayed(), records, type),
-                                WatermarkStrategy.noWatermarks(),
-                                "replayed records")
-                        // one reader, so the records keep their order of event time
-                        .setParallelism(1)
-                        .map(new Stamp(rate), type)
-                        .assignTimestampsAndWatermarks(SkippyJob.replayWatermarks(settings));
-        DataStream<SourceRecord> policyStream =
-                env.fromData(policies.values().stream().map(SourceRecord::of).toList(), type);
-        SkippyJob.Outputs out =
-                new SkippyJob(settings, new ActivePolicies(policies)).build(data, policyStream);
-        out.findings()
-                .filter(f -> f.suppressed() == null)
-                .map(
-                        f -> {
-                            LAST_FINDING.accumulateAndGet(System.nanoTime(), Math::max);
-                            return f.id();
-                        },
-                        Types.STRING)
-                .sinkTo(new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>());
-        DataStream<String> actions =
-                out.actions()
-                        .map(
-                                a -> {
-                                    long now = System.nanoTime();
-                                    String key =
-                                            a.spec().targetResource().namespace()
-                                                    + "/"
-                                                    + a.spec().targetResource().name()
-                                                    + "@"
-                                                    + a.spec()
-                                                            .detection()
-                                                            .detectedAt()
-                                                            .toEpochMilli();
-                                    return key + " " + now + " " + outcome(a);
-                                },
-                                Types.STRING);
-        if (SERVER != null) {
-            SERVER.forgetRequests();
-        }
-        System.gc();
-        long cpuStart = processCpuNanos();
-        long gcStart = gcMillis();
-        long jitStart = jitMillis();
-        long start = System.nanoTime();
-        List<Double> latencies = new ArrayList<>();
-        int enriched = 0;
-        int busy = 0;
-        try (CloseableIterator<String> it = actions.executeAndCollect("enrichment bench")) {
-            while (it.hasNext()) {
-                String[] parts = it.next().split(" ", 3);
-                if (parts[0].startsWith("rules/")) {
-                    Long emitted = EMITTED.get(parts[0]);
-                    latencies.add((Long.parseLong(parts[1]) - emitted) / 1e6);
-                } else if (parts[2].equals("llm")) {
-                    enriched++;
-                } else if (parts[2].equals("busy")) {
-                    busy++;
-                }
-            }
-        }
-        long wallMs = (System.nanoTime() - start) / 1_000_000;
-        double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
-        long gcMs = gcMillis() - gcStart;
-        long jitMs = jitMillis() - jitStart;
-        long detectionMs = (LAST_FINDING.get() - FIRST_RECORD.get()) / 1_000_000;
-        latencies.sort(Double::compare);
-        return new Run(
-                round,
-                config,
-                rate,
-                records,
-                wallMs,
-                detectionMs,
-                records * 1000.0 / detectionMs,
-                percentile(latencies, 0.5),
-                percentile(latencies, 0.95),
-                latencies.size(),
-                enriched,
-                busy,
-                cpuSeconds,
-                gcMs,
-                jitMs);
-    }
-
-    /** CPU time of this JVM (the MiniCluster, the sources and the LLM stand-in all run in it). */
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean)
-                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
-    }
-
-    /** Time the JIT compiler threads spent (CPU they take from the run). */
-    private static long jitMillis() {
-        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-        return jit != null && jit.isCompilationTimeMonitoringSupported()
-                ? jit.getTotalCompilationTime()
-                : -1;
-    }
-
-    private static long gcMillis() {
-        long ms = 0;
-        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
-            ms += Math.max(0, gc.getCollectionTime());
-        }
-        return ms;
-    }
-
-    private static String outcome(HealingAction a) {
-        var e = a.spec().enrichment();
-        if (e.confidence() != null) {
-            return "llm";
-        }
-        return e.fallbackReason() != null && e.fallbackReason().contains("enrichments in flight")
-                ? "busy"
-                : "other";
-    }
-
-    private static double percentile(List<Double> sorted, double p) {
-        return sorted.isEmpty()
-                ? Double.NaN
-                : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(p * sorted.size())));
     }
 
     private static String report(List<Run> runs, int records) {
@@ -410,24 +95,30 @@ class EnrichmentBenchITCase {
                 String.format(
                         Locale.ROOT,
                         "enrichment bench: %d records (%d crash loops with ai, %d without, %d steady"
-                                + " pods' samples), parallelism 2, %d cores, load average %.1f at"
-                                + " the end; %d blocks, each with %d unreported warm-up runs and %d"
-                                + " rounds per configuration%n",
+                                + " pods' samples), parallelism 2, %s, load average %.1f at"
+                                + " the end; %d blocks, each with one JVM per configuration: warm-ups"
+                                + " until one compiles for at most %d ms (%d to %d), then %d rounds%n",
                         records,
                         CRASH_LOOPS,
                         CRASH_LOOPS,
-                        STEADY_PODS,
-                        Runtime.getRuntime().availableProcessors(),
+                        EnrichmentBench.STEADY_PODS,
+                        PIN
+                                ? "the job's JVMs on CPU 0, the LLM stand-in on CPU 1"
+                                : Runtime.getRuntime().availableProcessors() + " CPUs shared",
                         java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                                 .getSystemLoadAverage(),
                         BLOCKS,
-                        WARM_UPS,
+                        EnrichmentBench.SETTLED_JIT_MS,
+                        EnrichmentBench.MIN_WARM_UPS,
+                        EnrichmentBench.MAX_WARM_UPS,
                         ROUNDS));
         out.append(
                 String.format(
                         Locale.ROOT,
-                        "%-17s %8s %8s %10s %12s %10s %10s %9s %8s %7s %6s %6s%n",
+                        "%-17s %5s %5s %8s %8s %10s %12s %10s %10s %9s %8s %7s %7s %6s %6s%n",
                         "config",
+                        "round",
+                        "warm",
                         "paced",
                         "wall ms",
                         "detect ms",
@@ -437,14 +128,18 @@ class EnrichmentBenchITCase {
                         "enriched",
                         "busy",
                         "CPU s",
+                        "LLM s",
                         "GC ms",
                         "JIT ms"));
         for (Run r : runs) {
             out.append(
                     String.format(
                             Locale.ROOT,
-                            "%-17s %8s %8d %10d %12.0f %10.1f %10.1f %9d %8d %7.1f %6d %6d%n",
+                            "%-17s %5d %5d %8s %8d %10d %12.0f %10.1f %10.1f %9d %8d %7.1f %7.1f %6d"
+                                    + " %6d%n",
                             r.config(),
+                            r.round(),
+                            r.warmUps(),
                             r.rate() == 0 ? "no" : r.rate() + "/s",
                             r.wallMs(),
                             r.detectionMs(),
@@ -454,14 +149,15 @@ class EnrichmentBenchITCase {
                             r.enriched(),
                             r.skippedBusy(),
                             r.cpuSeconds(),
+                            r.llmCpuSeconds(),
                             r.gcMs(),
                             r.jitMs()));
         }
-        double tBase = median(runs, "no LLM", false, Run::recordsPerSecond);
+        double tBase = median(runs, NO_LLM, false, Run::recordsPerSecond);
         double tLlm = median(runs, LLM, false, Run::recordsPerSecond);
-        double lBase = median(runs, "no LLM", true, Run::p50Ms);
+        double lBase = median(runs, NO_LLM, true, Run::p50Ms);
         double lLlm = median(runs, LLM, true, Run::p50Ms);
-        double pBase = median(runs, "no LLM", true, Run::p95Ms);
+        double pBase = median(runs, NO_LLM, true, Run::p95Ms);
         double pLlm = median(runs, LLM, true, Run::p95Ms);
         out.append(
                 String.format(
@@ -474,7 +170,7 @@ class EnrichmentBenchITCase {
                         tBase,
                         tLlm,
                         (tLlm / tBase - 1) * 100,
-                        PACED_RATE,
+                        EnrichmentBench.PACED_RATE,
                         lBase,
                         lLlm,
                         (lLlm / lBase - 1) * 100,
@@ -484,21 +180,19 @@ class EnrichmentBenchITCase {
         out.append(
                 String.format(
                         Locale.ROOT,
+                        "the JVMs' CPU per unpaced run, medians: no LLM %.1f s, LLM %.1f s; the LLM"
+                                + " stand-in's (another JVM): %.1f s%n",
+                        median(runs, NO_LLM, false, Run::cpuSeconds),
+                        median(runs, LLM, false, Run::cpuSeconds),
+                        median(runs, LLM, false, Run::llmCpuSeconds)));
+        out.append(
+                String.format(
+                        Locale.ROOT,
                         "per round, LLM vs no LLM: detection throughput %s; un-enriched p50 %s;"
                                 + " p95 %s%n",
                         paired(runs, false, Run::recordsPerSecond),
                         paired(runs, true, Run::p50Ms),
                         paired(runs, true, Run::p95Ms)));
-        if (runs.stream().anyMatch(r -> r.config().equals("LLM, no ai"))) {
-            double tBranch = median(runs, "LLM, no ai", false, Run::recordsPerSecond);
-            out.append(
-                    String.format(
-                            Locale.ROOT,
-                            "LLM configured, every policy ai.enabled false (the branch without"
-                                    + " calls): %.0f records/s (%+.1f%%)%n",
-                            tBranch,
-                            (tBranch / tBase - 1) * 100));
-        }
         return out.toString();
     }
 
@@ -514,7 +208,7 @@ class EnrichmentBenchITCase {
             Double llm = null;
             for (Run r : runs) {
                 if (r.round() == round && (r.rate() > 0) == paced) {
-                    if (r.config().equals("no LLM")) {
+                    if (r.config().equals(NO_LLM)) {
                         base = value.applyAsDouble(r);
                     } else if (r.config().equals(LLM)) {
                         llm = value.applyAsDouble(r);

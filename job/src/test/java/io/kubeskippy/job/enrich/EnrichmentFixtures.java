@@ -14,7 +14,6 @@ import io.kubeskippy.model.record.Finding;
 import io.kubeskippy.model.record.ResourceRef;
 import io.kubeskippy.model.serde.Json;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -99,14 +98,12 @@ final class EnrichmentFixtures {
     }
 
     /**
-     * The benchmarks' LLM: {@code server} answers every request well after {@code delay}; the
-     * settings point at it (OpenAI-compatible) with the reply cache off, so every finding asks.
+     * Settings pointing at the benchmarks' LLM at {@code url} (OpenAI-compatible), with the reply
+     * cache off, so every finding asks.
      */
-    static JobSettings slowLlm(TestingLlmServer server, Duration delay) {
-        server.otherwise(
-                TestingLlmServer.slow(delay, TestingLlmServer.good(0.9, "rollout-restart")));
+    static JobSettings benchLlm(String url) {
         return JobSettings.from(
-                Map.of("llm-url", server.url(), "llm-provider", "openai", "llm-cache-ttl", "0"),
+                Map.of("llm-url", url, "llm-provider", "openai", "llm-cache-ttl", "0"),
                 Topics.defaults());
     }
 

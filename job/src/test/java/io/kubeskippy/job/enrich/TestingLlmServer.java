@@ -89,6 +89,7 @@ public final class TestingLlmServer implements AutoCloseable {
     private final Deque<Behaviour> script = new ConcurrentLinkedDeque<>();
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private volatile Behaviour otherwise;
+    private volatile boolean recording = true;
 
     private TestingLlmServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -129,8 +130,9 @@ public final class TestingLlmServer implements AutoCloseable {
         return this;
     }
 
-    /** Forgets the recorded requests only (a long benchmark must not keep every prompt). */
-    public TestingLlmServer forgetRequests() {
+    /** Stops recording requests (a benchmark's stand-in answers thousands and reads none). */
+    public TestingLlmServer notRecording() {
+        recording = false;
         requests.clear();
         return this;
     }
@@ -148,7 +150,9 @@ public final class TestingLlmServer implements AutoCloseable {
                             exchange.getRequestURI().getPath(),
                             Map.copyOf(exchange.getRequestHeaders()),
                             body);
-            requests.add(r);
+            if (recording) {
+                requests.add(r);
+            }
             Behaviour b = script.poll();
             (b == null ? otherwise : b).serve(r, exchange);
         } catch (IOException e) {
@@ -280,6 +284,22 @@ public final class TestingLlmServer implements AutoCloseable {
         if (bytes.length > 0) {
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(bytes);
+            }
+        }
+    }
+
+    /**
+     * The benchmarks' stand-in in a JVM of its own ({@link ForkedJvm}): answers every request well
+     * after {@code args[0]} milliseconds, prints its URL, and stops when its stdin closes.
+     */
+    public static void main(String[] args) throws IOException {
+        Duration delay = Duration.ofMillis(Long.parseLong(args[0]));
+        try (TestingLlmServer server = start()) {
+            server.notRecording().otherwise(slow(delay, good(0.9, "rollout-restart")));
+            System.out.println(server.url());
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // until the parent closes our stdin or ends
             }
         }
     }

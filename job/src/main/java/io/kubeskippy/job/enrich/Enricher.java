@@ -82,13 +82,7 @@ final class Enricher implements AutoCloseable {
                             hit.reply(), hit.model(), policy, millisSince(start), hit.findingId()));
         }
         if (inFlight.get() >= maxInFlight) {
-            metrics.fallback("busy");
-            return CompletableFuture.completedFuture(
-                    Enrichment.none(
-                            "LLM skipped: "
-                                    + maxInFlight
-                                    + " enrichments in flight (enrichment-capacity); the"
-                                    + " rule-based choice stands"));
+            return CompletableFuture.completedFuture(busy());
         }
         CircuitBreaker.Permit permit = breaker.tryAcquire();
         if (!permit.allowed()) {
@@ -108,6 +102,27 @@ final class Enricher implements AutoCloseable {
                                     ? failed(unwrap(error), latency)
                                     : replied(response, finding, policy, key, latency);
                         });
+    }
+
+    /**
+     * The answer for a finding of {@code policy} that is known before the finding or its context is
+     * even read: every call slot is taken and no cached reply could be reused (the cache is empty
+     * or off), so it goes on rule-based. Null when the finding has to be looked at. In a storm of
+     * findings most candidates end here, so this is the path that must cost least.
+     */
+    Enrichment busyBeforeReading(HealingPolicy policy) {
+        return policy.spec().ai().enabled() && inFlight.get() >= maxInFlight && cache.isEmpty()
+                ? busy()
+                : null;
+    }
+
+    private Enrichment busy() {
+        metrics.fallback("busy");
+        return Enrichment.none(
+                "LLM skipped: "
+                        + maxInFlight
+                        + " enrichments in flight (enrichment-capacity); the rule-based choice"
+                        + " stands");
     }
 
     private Enrichment replied(

@@ -105,6 +105,11 @@ public class EnrichmentFunction extends RichAsyncFunction<Candidate, Candidate> 
                                                     "the policy version is not readable")))));
             return;
         }
+        HealingAction.Enrichment busy = enricher.busyBeforeReading(policy);
+        if (busy != null) {
+            result.complete(List.of(candidate.withEnrichment(json(busy))));
+            return;
+        }
         try {
             Finding finding =
                     findings.decodeOrThrow(candidate.finding.getBytes(StandardCharsets.UTF_8));

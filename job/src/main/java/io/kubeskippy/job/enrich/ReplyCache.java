@@ -46,6 +46,11 @@ final class ReplyCache {
         return ttlNanos > 0;
     }
 
+    /** Whether no reply is stored (expired ones still count until a lookup drops them). */
+    synchronized boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
     synchronized Entry get(String key) {
         Timed t = entries.get(key);
         if (t == null) {

@@ -34,6 +34,8 @@ import org.junit.jupiter.api.Test;
 class EnricherITCase {
 
     private static final HealingPolicy POLICY = policy(CRASH_LOOP_AI);
+    private static final HealingPolicy AI_OFF =
+            policy(crashLoopAi("    enabled: true\n", "    enabled: false\n"));
     private static TestingLlmServer server;
     private final List<Enricher> enrichers = new ArrayList<>();
 
@@ -411,6 +413,53 @@ class EnricherITCase {
     }
 
     @Test
+    void withEveryCallSlotTakenAndNothingCachedTheFindingIsNotEvenRead() throws Exception {
+        server.otherwise(slow(Duration.ofMillis(500), good(0.9, "delete-pod")));
+        Enricher enricher =
+                enricher(
+                        LlmProvider.OLLAMA,
+                        Duration.ofSeconds(5),
+                        1,
+                        ApiKey.read(settings(LlmProvider.OLLAMA), n -> null));
+        MetricListener metrics = metered(enricher);
+        assertThat(enricher.busyBeforeReading(POLICY)).as("a slot is free").isNull();
+
+        CompletableFuture<Enrichment> first = enricher.enrich(crashLoop("shop", "a"), POLICY, null);
+        Enrichment busy = enricher.busyBeforeReading(POLICY);
+
+        assertThat(busy.source()).isEqualTo(Enrichment.Source.NONE);
+        assertThat(busy.fallbackReason()).startsWith("LLM skipped: 1 enrichments in flight");
+        assertThat(fallbacks(metrics, "busy")).isEqualTo(1);
+        assertThat(enricher.busyBeforeReading(AI_OFF))
+                .as("a policy without ai is not the LLM's to skip")
+                .isNull();
+        assertThat(get(first).confidence()).isEqualTo(0.9);
+    }
+
+    @Test
+    void withACachedReplyAFindingBeyondCapacityIsStillLookedUp() throws Exception {
+        server.otherwise(slow(Duration.ofMillis(500), good(0.9, "delete-pod")));
+        Enricher enricher =
+                enricher(
+                        LlmProvider.OLLAMA,
+                        Duration.ofSeconds(5),
+                        1,
+                        ApiKey.read(settings(LlmProvider.OLLAMA), n -> null),
+                        "llm-cache-ttl",
+                        "10m");
+        get(enricher.enrich(crashLoop("shop", "cart-1"), POLICY, null));
+        CompletableFuture<Enrichment> inFlight =
+                enricher.enrich(crashLoop("shop", "other"), POLICY, null);
+
+        assertThat(enricher.busyBeforeReading(POLICY))
+                .as("the cache may hold this finding's reply: it has to be read")
+                .isNull();
+        Enrichment flapped = get(enricher.enrich(crashLoop("shop", "cart-1"), POLICY, null));
+        assertThat(flapped.confidence()).as("answered from the cache while busy").isEqualTo(0.9);
+        assertThat(get(inFlight).confidence()).isEqualTo(0.9);
+    }
+
+    @Test
     void lowConfidenceIsKeptButSaysWhatItMeansForThePolicy() throws Exception {
         server.otherwise(good(0.3, "scale-up"));
         HealingPolicy approval =
@@ -435,10 +484,8 @@ class EnricherITCase {
 
     @Test
     void aPolicyWithAiDisabledIsNeverSent() throws Exception {
-        HealingPolicy off = policy(crashLoopAi("    enabled: true\n", "    enabled: false\n"));
-
         Enrichment e =
-                get(enricher(LlmProvider.OLLAMA).enrich(crashLoop("shop", "cart-1"), off, null));
+                get(enricher(LlmProvider.OLLAMA).enrich(crashLoop("shop", "cart-1"), AI_OFF, null));
 
         assertThat(e.source()).isEqualTo(Enrichment.Source.NONE);
         assertThat(e.fallbackReason()).isEqualTo("ai.enabled is false in policy crash-loop");

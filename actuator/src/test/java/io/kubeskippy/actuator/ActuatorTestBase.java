@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -18,6 +19,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kubeskippy.embedded.EmbeddedKafka;
@@ -72,6 +74,7 @@ abstract class ActuatorTestBase {
     static final RecordCodec<ActionOutcome> OUTCOMES = RecordCodec.actionOutcomes();
     static final Duration WAIT = Duration.ofSeconds(30);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger RUN = new AtomicInteger();
 
     static EmbeddedKafka kafka;
@@ -192,9 +195,7 @@ abstract class ActuatorTestBase {
         JsonNode json = YAML.readTree(yaml);
         producer.send(
                         new ProducerRecord<>(
-                                topics.policies(),
-                                policy.name(),
-                                new ObjectMapper().writeValueAsBytes(json)))
+                                topics.policies(), policy.name(), JSON.writeValueAsBytes(json)))
                 .get();
         return policy;
     }
@@ -291,18 +292,17 @@ abstract class ActuatorTestBase {
                 .build();
     }
 
-    /** A merge patch, as {@code kubectl annotate} and {@code kubectl label} send it. */
-    static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
-
     /**
-     * A patch that sets one label or annotation and carries no resourceVersion, so it cannot
-     * conflict with the testing controller writing the object's status at the same time (an {@code
-     * edit} sends the version it read and fails with 409 when it lost that race).
+     * Sets one label or annotation ({@code field} {@code labels} or {@code annotations}) as {@code
+     * kubectl label} and {@code kubectl annotate} do: a merge patch without a resourceVersion, so
+     * it cannot conflict with the testing controller writing the object's status at the same time
+     * (an {@code edit} sends the version it read and fails with 409 when it lost that race).
      */
-    static String metadataPatch(String field, String key, String value) {
-        var patch = new ObjectMapper().createObjectNode();
+    static void setMetadata(
+            Resource<? extends HasMetadata> resource, String field, String key, String value) {
+        var patch = JSON.createObjectNode();
         patch.putObject("metadata").putObject(field).put(key, value);
-        return patch.toString();
+        resource.patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
     }
 
     /** A Deployment with its ReplicaSet; waits until its pods run. Returns the Deployment. */

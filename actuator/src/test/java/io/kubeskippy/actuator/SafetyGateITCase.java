@@ -24,10 +24,11 @@ class SafetyGateITCase extends ActuatorTestBase {
         Pod pod = pods("web").get(0);
         startActuator(Map.of());
         // the record knows nothing of the label: only the live object has it
-        k8s.pods()
-                .inNamespace(ns)
-                .withName(pod.getMetadata().getName())
-                .patch(MERGE, metadataPatch("labels", SafetyGate.PROTECTED, "true"));
+        setMetadata(
+                k8s.pods().inNamespace(ns).withName(pod.getMetadata().getName()),
+                "labels",
+                SafetyGate.PROTECTED,
+                "true");
         HealingAction action = action(policy, "restart", ref(pod));
 
         ActionOutcome outcome = sendAndAwait(action);
@@ -53,13 +54,11 @@ class SafetyGateITCase extends ActuatorTestBase {
     void aHealingDisabledWorkloadProtectsItsPods() throws Exception {
         HealingPolicy policy = publishPolicy(TestPolicies.automatic("heal"));
         deployment("web", 2, "256Mi", Map.of());
-        k8s.apps()
-                .deployments()
-                .inNamespace(ns)
-                .withName("web")
-                .patch(
-                        MERGE,
-                        metadataPatch("annotations", SafetyGate.HEALING_DISABLED, "incident-4711"));
+        setMetadata(
+                k8s.apps().deployments().inNamespace(ns).withName("web"),
+                "annotations",
+                SafetyGate.HEALING_DISABLED,
+                "incident-4711");
         startActuator(Map.of());
 
         ActionOutcome outcome = sendAndAwait(action(policy, "restart", ref(pods("web").get(0))));

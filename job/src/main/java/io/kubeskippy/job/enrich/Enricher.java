@@ -81,7 +81,7 @@ final class Enricher implements AutoCloseable {
                     accepted(
                             hit.reply(), hit.model(), policy, millisSince(start), hit.findingId()));
         }
-        if (inFlight.get() >= maxInFlight) {
+        if (atCapacity()) {
             return CompletableFuture.completedFuture(busy());
         }
         CircuitBreaker.Permit permit = breaker.tryAcquire();
@@ -106,14 +106,18 @@ final class Enricher implements AutoCloseable {
 
     /**
      * The answer for a finding of {@code policy} that is known before the finding or its context is
-     * even read: every call slot is taken and no cached reply could be reused (the cache is empty
-     * or off), so it goes on rule-based. Null when the finding has to be looked at. In a storm of
-     * findings most candidates end here, so this is the path that must cost least.
+     * even read: every call slot is taken and no cached reply could be reused (the cache is off, or
+     * holds no reply younger than its TTL), so it goes on rule-based. Null when the finding has to
+     * be looked at. In a storm of findings most candidates end here, so this is the path that must
+     * cost least. (A candidate whose finding would not decode, which only a bug in this job
+     * produces, then also goes on as busy rather than as failed.)
      */
     Enrichment busyBeforeReading(HealingPolicy policy) {
-        return policy.spec().ai().enabled() && inFlight.get() >= maxInFlight && cache.isEmpty()
-                ? busy()
-                : null;
+        return policy.spec().ai().enabled() && atCapacity() && cache.isEmpty() ? busy() : null;
+    }
+
+    private boolean atCapacity() {
+        return inFlight.get() >= maxInFlight;
     }
 
     private Enrichment busy() {

@@ -29,6 +29,7 @@ final class ReplyCache {
 
     private final long ttlNanos;
     private final LongSupplier nanoTime;
+    private long newestPutNanos;
     private final Map<String, Timed> entries =
             new LinkedHashMap<>(16, 0.75f, true) {
                 @Override
@@ -46,8 +47,11 @@ final class ReplyCache {
         return ttlNanos > 0;
     }
 
-    /** Whether no reply is stored (expired ones still count until a lookup drops them). */
+    /** Whether no reply that is still valid is stored (when all have expired, drops them). */
     synchronized boolean isEmpty() {
+        if (!entries.isEmpty() && nanoTime.getAsLong() - newestPutNanos >= ttlNanos) {
+            entries.clear();
+        }
         return entries.isEmpty();
     }
 
@@ -65,7 +69,8 @@ final class ReplyCache {
 
     synchronized void put(String key, Entry entry) {
         if (enabled()) {
-            entries.put(key, new Timed(entry, nanoTime.getAsLong()));
+            newestPutNanos = nanoTime.getAsLong();
+            entries.put(key, new Timed(entry, newestPutNanos));
         }
     }
 

@@ -15,7 +15,6 @@ import io.kubeskippy.job.source.PodInput;
 import io.kubeskippy.job.source.SourceRecord;
 import io.kubeskippy.model.Topic;
 import io.kubeskippy.model.record.HealingAction;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -218,7 +217,18 @@ public final class EnrichmentBench {
         this.llmPid = llmPid;
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        ForkedJvm.exitWhenStdinCloses();
+        try {
+            measure(args);
+            System.exit(0);
+        } catch (Throwable e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void measure(String[] args) throws Exception {
         String config = args[0];
         String llmUrl = args[1];
         long llmPid = Long.parseLong(args[2]);
@@ -263,7 +273,6 @@ public final class EnrichmentBench {
         } finally {
             flink.after();
         }
-        System.exit(0);
     }
 
     /**
@@ -309,7 +318,14 @@ public final class EnrichmentBench {
                             throw new IllegalStateException(
                                     "a recorded line did not parse: " + bad);
                         });
-        return Replay.readPolicies(policyDir);
+        Map<String, PolicyUpdate> policies = Replay.readPolicies(policyDir);
+        // hundreds of MB of JSON lines, now in memory; each JVM writes its own
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+        return policies;
     }
 
     private Run run(int round, int rate, int warmUps) throws Exception {
@@ -364,15 +380,15 @@ public final class EnrichmentBench {
                                 },
                                 Types.STRING);
         System.gc();
-        long cpuStart = processCpuNanos();
-        double llmCpuStart = ForkedJvm.cpuSeconds(llmPid);
-        long gcStart = gcMillis();
-        long jitStart = jitMillis();
+        ThreadCpu threadCpu = new ThreadCpu();
+        long cpuStart = BenchMeter.processCpuNanos();
+        double llmCpuStart = BenchMeter.totalCpuSeconds(llmPid);
+        long gcStart = BenchMeter.gcMillis();
+        long jitStart = BenchMeter.jitMillis();
         long start = System.nanoTime();
         List<Double> latencies = new ArrayList<>();
         int enriched = 0;
         int busy = 0;
-        ThreadCpu threadCpu = new ThreadCpu();
         try (CloseableIterator<String> it = actions.executeAndCollect("enrichment bench")) {
             while (it.hasNext()) {
                 String[] parts = it.next().split(" ", 3);
@@ -389,8 +405,8 @@ public final class EnrichmentBench {
             threadCpu.close();
         }
         long wallMs = (System.nanoTime() - start) / 1_000_000;
-        double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
-        double llmCpuSeconds = ForkedJvm.cpuSeconds(llmPid) - llmCpuStart;
+        double cpuSeconds = (BenchMeter.processCpuNanos() - cpuStart) / 1e9;
+        double llmCpuSeconds = BenchMeter.totalCpuSeconds(llmPid) - llmCpuStart;
         long detectionMs = (LAST_FINDING.get() - FIRST_RECORD.get()) / 1_000_000;
         latencies.sort(Double::compare);
         if (round >= 0) {
@@ -419,31 +435,8 @@ public final class EnrichmentBench {
                 busy,
                 cpuSeconds,
                 llmCpuSeconds,
-                gcMillis() - gcStart,
-                jitMillis() - jitStart);
-    }
-
-    /** CPU time of this JVM: the MiniCluster and the source (the LLM stand-in runs apart). */
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean)
-                        ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
-    }
-
-    /** Time the JIT compiler threads spent (CPU they take from the run). */
-    private static long jitMillis() {
-        var jit = ManagementFactory.getCompilationMXBean();
-        return jit != null && jit.isCompilationTimeMonitoringSupported()
-                ? jit.getTotalCompilationTime()
-                : -1;
-    }
-
-    private static long gcMillis() {
-        long ms = 0;
-        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            ms += Math.max(0, gc.getCollectionTime());
-        }
-        return ms;
+                BenchMeter.gcMillis() - gcStart,
+                BenchMeter.jitMillis() - jitStart);
     }
 
     private static String outcome(HealingAction a) {

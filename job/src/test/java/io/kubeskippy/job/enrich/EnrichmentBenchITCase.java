@@ -9,10 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kubeskippy.job.enrich.EnrichmentBench.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -50,15 +50,16 @@ class EnrichmentBenchITCase {
         Path dir = Files.createTempDirectory(Path.of("target"), "enrich-bench-runs-");
         Path results = dir.resolve("runs.tsv");
         Path log = dir.resolve("jvms.log");
+        Path urlFile = dir.resolve("llm-url");
         try (ForkedJvm llm =
                 ForkedJvm.start(
                         PIN ? "1" : null,
                         TestingLlmServer.class,
                         List.of("-Xmx512m"),
                         log,
-                        Long.toString(EnrichmentBench.LLM_DELAY_MS))) {
-            String url = llm.readLine();
-            assertThat(url).as("the stand-in's URL (see %s)", log).startsWith("http://");
+                        Long.toString(EnrichmentBench.LLM_DELAY_MS),
+                        urlFile.toString())) {
+            String url = llm.awaitAnnounced(urlFile, Duration.ofMinutes(1));
             for (int block = 0; block < BLOCKS; block++) {
                 List<String> order = block % 2 == 0 ? List.of(NO_LLM, LLM) : List.of(LLM, NO_LLM);
                 for (String config : order) {
@@ -74,7 +75,7 @@ class EnrichmentBenchITCase {
                                     Long.toString(llm.pid()),
                                     Integer.toString(block * ROUNDS),
                                     results.toString())) {
-                        assertThat(bench.waitFor(40, TimeUnit.MINUTES))
+                        assertThat(bench.waitFor(Duration.ofMinutes(40)))
                                 .as("the exit code of the %s JVM (its log: %s)", config, log)
                                 .isZero();
                     }

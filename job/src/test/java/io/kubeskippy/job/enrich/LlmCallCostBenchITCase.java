@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubeskippy.model.policy.HealingPolicy;
 import io.kubeskippy.model.record.HealingAction.Enrichment;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,20 +55,25 @@ class LlmCallCostBenchITCase {
                         "JIT ms",
                         "CPU ms/call",
                         "stand-in ms"));
+        Path dir = Files.createTempDirectory(Path.of("target"), "llm-call-cost-");
+        Path urlFile = dir.resolve("llm-url");
         try (ForkedJvm server =
                 ForkedJvm.start(
+                        null,
                         TestingLlmServer.class,
                         List.of("-Xmx512m"),
-                        Path.of("target/llm-call-cost-stand-in.log"),
-                        Long.toString(LLM_DELAY.toMillis()))) {
-            LlmSettings settings = benchLlm(server.readLine()).llm();
+                        dir.resolve("stand-in.log"),
+                        Long.toString(LLM_DELAY.toMillis()),
+                        urlFile.toString())) {
+            String url = server.awaitAnnounced(urlFile, Duration.ofMinutes(1));
+            LlmSettings settings = benchLlm(url).llm();
             HealingPolicy policy = policy(CRASH_LOOP_AI);
             Duration deadline = LLM_DELAY.plusSeconds(5);
             for (int round = 0; round < ROUNDS; round++) {
-                double serverBefore = ForkedJvm.cpuSeconds(server.pid());
+                double serverBefore = BenchMeter.totalCpuSeconds(server.pid());
                 List<CompletableFuture<Enrichment>> calls = new ArrayList<>();
-                long[] before = cpuTicks();
-                long jitBefore = jitMillis();
+                double[] before = BenchMeter.cpuSeconds("self");
+                long jitBefore = BenchMeter.jitMillis();
                 try (Enricher enricher =
                         new Enricher(
                                 settings,
@@ -98,9 +102,9 @@ class LlmCallCostBenchITCase {
                                 .isNotNull();
                     }
                 }
-                long[] after = cpuTicks();
-                double user = (after[0] - before[0]) / 100.0;
-                double kernel = (after[1] - before[1]) / 100.0;
+                double[] after = BenchMeter.cpuSeconds("self");
+                double user = after[0] - before[0];
+                double kernel = after[1] - before[1];
                 report.append(
                         String.format(
                                 Locale.ROOT,
@@ -109,25 +113,14 @@ class LlmCallCostBenchITCase {
                                 calls.size(),
                                 user,
                                 kernel,
-                                jitMillis() - jitBefore,
+                                BenchMeter.jitMillis() - jitBefore,
                                 (user + kernel) * 1000 / calls.size(),
-                                (ForkedJvm.cpuSeconds(server.pid()) - serverBefore)
+                                (BenchMeter.totalCpuSeconds(server.pid()) - serverBefore)
                                         * 1000
                                         / calls.size()));
             }
         }
         Files.writeString(Path.of("target/llm-call-cost.txt"), report.toString());
         System.out.println(report);
-    }
-
-    /** This process's user and kernel CPU, in clock ticks (USER_HZ, 100 on Linux). */
-    private static long[] cpuTicks() throws Exception {
-        String stat = Files.readString(Path.of("/proc/self/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])};
-    }
-
-    private static long jitMillis() {
-        return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 }

@@ -89,15 +89,17 @@ class ReplyCacheTest {
         assertThat(ReplyCache.bucket(3)).isEqualTo("3");
     }
 
+    private static final ReplyCache.Entry ENTRY =
+            new ReplyCache.Entry(
+                    new ReplyValidator.Reply("s", "r", null, 0.9, List.of("delete-pod"), null),
+                    "m",
+                    "f-1");
+
     @Test
     void entriesExpireAfterTheTtlAndAZeroTtlCachesNothing() {
         AtomicLong now = new AtomicLong();
         ReplyCache cache = new ReplyCache(Duration.ofMinutes(10), now::get);
-        ReplyCache.Entry e =
-                new ReplyCache.Entry(
-                        new ReplyValidator.Reply("s", "r", null, 0.9, List.of("delete-pod"), null),
-                        "m",
-                        "f-1");
+        ReplyCache.Entry e = ENTRY;
         cache.put("k", e);
         now.addAndGet(Duration.ofMinutes(9).toNanos());
         assertThat(cache.get("k")).isEqualTo(e);
@@ -107,5 +109,23 @@ class ReplyCacheTest {
         ReplyCache off = new ReplyCache(Duration.ZERO, now::get);
         off.put("k", e);
         assertThat(off.get("k")).isNull();
+        assertThat(off.isEmpty()).isTrue();
+    }
+
+    @Test
+    void theCacheIsEmptyOnceItsNewestReplyHasExpired() {
+        AtomicLong now = new AtomicLong();
+        ReplyCache cache = new ReplyCache(Duration.ofMinutes(10), now::get);
+        ReplyCache.Entry e = ENTRY;
+        assertThat(cache.isEmpty()).isTrue();
+        cache.put("older", e);
+        now.addAndGet(Duration.ofMinutes(5).toNanos());
+        cache.put("newer", e);
+        now.addAndGet(Duration.ofMinutes(6).toNanos());
+
+        assertThat(cache.isEmpty()).as("the newer reply is 6 minutes old").isFalse();
+        now.addAndGet(Duration.ofMinutes(4).toNanos());
+        assertThat(cache.isEmpty()).as("both are older than the TTL").isTrue();
+        assertThat(cache.get("newer")).isNull();
     }
 }

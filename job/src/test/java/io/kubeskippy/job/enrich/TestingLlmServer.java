@@ -290,18 +290,16 @@ public final class TestingLlmServer implements AutoCloseable {
 
     /**
      * The benchmarks' stand-in in a JVM of its own ({@link ForkedJvm}): answers every request well
-     * after {@code args[0]} milliseconds, prints its URL, and stops when its stdin closes.
+     * after {@code args[0]} milliseconds, writes its URL to the file {@code args[1]}, and ends with
+     * its parent.
      */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
+        ForkedJvm.exitWhenStdinCloses();
         Duration delay = Duration.ofMillis(Long.parseLong(args[0]));
-        try (TestingLlmServer server = start()) {
-            server.notRecording().otherwise(slow(delay, good(0.9, "rollout-restart")));
-            System.out.println(server.url());
-            System.out.flush();
-            while (System.in.read() >= 0) {
-                // until the parent closes our stdin or ends
-            }
-        }
+        TestingLlmServer server = start();
+        server.notRecording().otherwise(slow(delay, good(0.9, "rollout-restart")));
+        ForkedJvm.announce(java.nio.file.Path.of(args[1]), server.url());
+        Thread.currentThread().join();
     }
 
     @Override

@@ -247,9 +247,11 @@ class EnrichmentBenchITCase {
                         .toList());
     }
 
-    private static double median(List<Double> values) {
+    /** The median; of an even number of values, the mean of the middle two. */
+    static double median(List<Double> values) {
         List<Double> s = new ArrayList<>(values);
         s.sort(Double::compare);
-        return s.get(s.size() / 2);
+        int mid = s.size() / 2;
+        return s.size() % 2 == 1 ? s.get(mid) : (s.get(mid - 1) + s.get(mid)) / 2;
     }
 }

@@ -78,6 +78,17 @@ class EnricherITCase {
         return e;
     }
 
+    /** An enricher with one call slot, against the server answering after 500 ms. */
+    private Enricher oneSlotSlowLlm(String... options) {
+        server.otherwise(slow(Duration.ofMillis(500), good(0.9, "delete-pod")));
+        return enricher(
+                LlmProvider.OLLAMA,
+                Duration.ofSeconds(5),
+                1,
+                ApiKey.read(settings(LlmProvider.OLLAMA), n -> null),
+                options);
+    }
+
     /** Test settings: short timeouts, no cache unless asked; options as key, value pairs. */
     private static LlmSettings settings(LlmProvider provider, String... options) {
         java.util.Map<String, String> o = new java.util.HashMap<>();
@@ -391,13 +402,7 @@ class EnricherITCase {
 
     @Test
     void beyondCapacityAFindingGoesOnWithoutWaiting() throws Exception {
-        server.otherwise(slow(Duration.ofMillis(500), good(0.9, "delete-pod")));
-        Enricher enricher =
-                enricher(
-                        LlmProvider.OLLAMA,
-                        Duration.ofSeconds(5),
-                        1,
-                        ApiKey.read(settings(LlmProvider.OLLAMA), n -> null));
+        Enricher enricher = oneSlotSlowLlm();
         MetricListener metrics = metered(enricher);
 
         CompletableFuture<Enrichment> first = enricher.enrich(crashLoop("shop", "a"), POLICY, null);
@@ -414,13 +419,7 @@ class EnricherITCase {
 
     @Test
     void withEveryCallSlotTakenAndNothingCachedTheFindingIsNotEvenRead() throws Exception {
-        server.otherwise(slow(Duration.ofMillis(500), good(0.9, "delete-pod")));
-        Enricher enricher =
-                enricher(
-                        LlmProvider.OLLAMA,
-                        Duration.ofSeconds(5),
-                        1,
-                        ApiKey.read(settings(LlmProvider.OLLAMA), n -> null));
+        Enricher enricher = oneSlotSlowLlm();
         MetricListener metrics = metered(enricher);
         assertThat(enricher.busyBeforeReading(POLICY)).as("a slot is free").isNull();
 
@@ -438,15 +437,7 @@ class EnricherITCase {
 
     @Test
     void withACachedReplyAFindingBeyondCapacityIsStillLookedUp() throws Exception {
-        server.otherwise(slow(Duration.ofMillis(500), good(0.9, "delete-pod")));
-        Enricher enricher =
-                enricher(
-                        LlmProvider.OLLAMA,
-                        Duration.ofSeconds(5),
-                        1,
-                        ApiKey.read(settings(LlmProvider.OLLAMA), n -> null),
-                        "llm-cache-ttl",
-                        "10m");
+        Enricher enricher = oneSlotSlowLlm("llm-cache-ttl", "10m");
         get(enricher.enrich(crashLoop("shop", "cart-1"), POLICY, null));
         CompletableFuture<Enrichment> inFlight =
                 enricher.enrich(crashLoop("shop", "other"), POLICY, null);

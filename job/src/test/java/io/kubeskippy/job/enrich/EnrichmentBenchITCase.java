@@ -248,7 +248,7 @@ class EnrichmentBenchITCase {
     }
 
     /** The median; of an even number of values, the mean of the middle two. */
-    static double median(List<Double> values) {
+    private static double median(List<Double> values) {
         List<Double> s = new ArrayList<>(values);
         s.sort(Double::compare);
         int mid = s.size() / 2;

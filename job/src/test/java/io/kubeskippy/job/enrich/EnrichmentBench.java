@@ -11,7 +11,9 @@ import io.kubeskippy.job.SkippyJob;
 import io.kubeskippy.job.pattern.PolicyUpdate;
 import io.kubeskippy.job.policy.ActivePolicies;
 import io.kubeskippy.job.replay.Replay;
+import io.kubeskippy.job.source.ContainerState;
 import io.kubeskippy.job.source.PodInput;
+import io.kubeskippy.job.source.PodState;
 import io.kubeskippy.job.source.SourceRecord;
 import io.kubeskippy.model.Topic;
 import io.kubeskippy.model.record.HealingAction;
@@ -19,13 +21,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -41,29 +43,37 @@ import org.apache.flink.test.util.MiniClusterWithClientResource;
 import org.apache.flink.util.CloseableIterator;
 
 /**
- * One configuration of {@link EnrichmentBenchITCase}, in a JVM of its own: a MiniCluster, the
- * replayed crash loops and steady pods, warm-up runs until the JIT compiler has settled, then the
- * measured rounds (each one unpaced and one paced run), appended to a file as {@link Run} lines.
+ * One configuration of {@link EnrichmentBenchITCase}, in a JVM of its own: a MiniCluster and the
+ * replayed crash loops and steady pods, run as two long jobs, as a job runs in production: one
+ * unpaced, one paced. Each job replays the recordings round after round, each round shifted in
+ * event time after the one before, so every round detects the same crash loops anew. The first
+ * rounds of each job are its warm-up (unreported); each later round is one {@link Run} line in the
+ * output file.
+ *
+ * <p>One job for all rounds, not one per round: a MiniCluster job's lifecycle (submission,
+ * deployment, metrics, operators' set-up) kept the JIT compiler deoptimising and recompiling for
+ * seconds in every run, after ten warm-up runs, and made identical runs differ by 25 %. A
+ * production job pays that once.
  *
  * <p>Arguments: the configuration ({@code no LLM} or {@link #LLM}), the stand-in's URL and PID (its
- * CPU is read from {@code /proc} for each run), the number of the first round, the output file.
+ * CPU is read from {@code /proc} for each round), the block (rounds are numbered by it), the output
+ * file.
  */
 public final class EnrichmentBench {
 
     static final int CRASH_LOOPS = Integer.getInteger("kubeskippy.bench.crashLoops", 6000);
     static final int STEADY_PODS = Integer.getInteger("kubeskippy.bench.steadyPods", 1000);
 
-    /** Measured rounds per configuration and JVM (each one unpaced and one paced run). */
-    static final int ROUNDS = Integer.getInteger("kubeskippy.bench.rounds", 3);
+    /** Unreported rounds at the start of the unpaced job, and its measured rounds. */
+    static final int WARM_UP_ROUNDS = Integer.getInteger("kubeskippy.bench.warmUpRounds", 8);
 
-    /**
-     * Warm-up runs (unreported, unpaced) go on until one compiles for at most {@link
-     * #SETTLED_JIT_MS}, with at least {@link #MIN_WARM_UPS} and at most {@link #MAX_WARM_UPS}.
-     */
-    static final int MIN_WARM_UPS = Integer.getInteger("kubeskippy.bench.minWarmUps", 2);
+    static final int ROUNDS = Integer.getInteger("kubeskippy.bench.rounds", 8);
 
-    static final int MAX_WARM_UPS = Integer.getInteger("kubeskippy.bench.maxWarmUps", 10);
-    static final long SETTLED_JIT_MS = Long.getLong("kubeskippy.bench.settledJitMs", 300);
+    /** The same for the paced job (a paced round takes records / pacedRate seconds). */
+    static final int PACED_WARM_UP_ROUNDS =
+            Integer.getInteger("kubeskippy.bench.pacedWarmUpRounds", 1);
+
+    static final int PACED_ROUNDS = Integer.getInteger("kubeskippy.bench.pacedRounds", 3);
 
     static final int PACED_RATE = Integer.getInteger("kubeskippy.bench.pacedRate", 40_000);
     static final long LLM_DELAY_MS = Long.getLong("kubeskippy.bench.llmDelayMs", 2000);
@@ -73,19 +83,63 @@ public final class EnrichmentBench {
     /** The name of the configuration with the LLM stand-in. */
     static final String LLM = "LLM " + LLM_DELAY_MS + " ms/call";
 
-    // where the measuring functions report (the MiniCluster runs in this JVM)
-    static final Map<String, Long> EMITTED = new ConcurrentHashMap<>();
-    static final AtomicLong FIRST_RECORD = new AtomicLong();
-    static final AtomicLong LAST_FINDING = new AtomicLong();
+    /** Event time between the recordings' end and the next round's start. */
+    private static final long ROUND_GAP_MS = 60_000;
 
     /**
-     * The replayed records, read by the source from this JVM's memory: a collection source would
-     * ship all of them inside every job graph and deserialize them again on the way, which costs
-     * the run as much CPU and garbage as a detection stage does.
+     * The replayed records of one round, read by the source from this JVM's memory: a collection
+     * source would ship all of them inside the job graph and deserialize them again on the way,
+     * which costs as much CPU and garbage as a detection stage does.
      */
     static volatile List<SourceRecord> records = List.of();
 
-    /** One measured run (or warm-up, round -1). */
+    /** Event time of the first record, and how far each round is shifted after the one before. */
+    static volatile long firstMs;
+
+    static volatile long shiftMs;
+
+    /** Where the measuring functions report (the MiniCluster runs in this JVM), by round. */
+    static volatile Marks marks;
+
+    /** The stand-in LLM's PID, for its CPU at each round's start. */
+    static volatile long llmPid;
+
+    /**
+     * What is noted when each round's first record enters the graph, and when the job ends (at
+     * index {@code rounds}): time, this JVM's CPU, the stand-in's CPU, GC and JIT time; the last
+     * finding of each round; when each event record entered (for the latency of its action).
+     */
+    static final class Marks {
+        final long[] startNanos;
+        final long[] cpuNanos;
+        final double[] llmCpuSeconds;
+        final long[] gcMs;
+        final long[] jitMs;
+        final AtomicLongArray lastFinding;
+        final Map<String, Long> emitted = new ConcurrentHashMap<>();
+
+        /** Per-thread CPU from the first measured round on. */
+        volatile ThreadCpu threadCpu;
+
+        Marks(int rounds) {
+            startNanos = new long[rounds + 1];
+            cpuNanos = new long[rounds + 1];
+            llmCpuSeconds = new double[rounds + 1];
+            gcMs = new long[rounds + 1];
+            jitMs = new long[rounds + 1];
+            lastFinding = new AtomicLongArray(rounds);
+        }
+
+        void mark(int round) {
+            startNanos[round] = System.nanoTime();
+            cpuNanos[round] = BenchMeter.processCpuNanos();
+            llmCpuSeconds[round] = BenchMeter.totalCpuSeconds(llmPid);
+            gcMs[round] = BenchMeter.gcMillis();
+            jitMs[round] = BenchMeter.jitMillis();
+        }
+    }
+
+    /** One measured round. */
     record Run(
             int round,
             String config,
@@ -151,54 +205,119 @@ public final class EnrichmentBench {
         }
     }
 
-    /** The {@code i}-th record of {@link #records}. */
+    /**
+     * The {@code i}-th record of the rounds: record {@code i % n} of {@link #records}, shifted by
+     * {@code i / n} rounds.
+     */
     static final class Replayed implements GeneratorFunction<Long, SourceRecord> {
         private static final long serialVersionUID = 1L;
 
         @Override
         public SourceRecord map(Long i) {
-            return records.get(i.intValue());
+            List<SourceRecord> round = records;
+            long k = i / round.size();
+            SourceRecord r = round.get((int) (i % round.size()));
+            return k == 0 ? r : SourceRecord.of(shifted(r.input, k * shiftMs));
         }
     }
 
+    /** A copy of {@code in} that happens {@code byMs} later (its pod's times too). */
+    static PodInput shifted(PodInput in, long byMs) {
+        PodInput out = new PodInput();
+        out.kind = in.kind;
+        out.key = in.key;
+        out.timestampMs = in.timestampMs + byMs;
+        out.metric = in.metric;
+        out.labels = in.labels;
+        out.value = in.value;
+        out.reason = in.reason;
+        out.type = in.type;
+        out.involvedKind = in.involvedKind;
+        out.involvedName = in.involvedName;
+        out.namespace = in.namespace;
+        if (in.pod != null) {
+            PodState p = in.pod;
+            PodState q = new PodState();
+            q.namespace = p.namespace;
+            q.name = p.name;
+            q.uid = p.uid;
+            q.labels = p.labels;
+            q.annotations = p.annotations;
+            q.workloadKind = p.workloadKind;
+            q.workloadName = p.workloadName;
+            q.phase = p.phase;
+            q.startTimeMs = later(p.startTimeMs, byMs);
+            q.observedAtMs = later(p.observedAtMs, byMs);
+            q.deleted = p.deleted;
+            q.conditions = p.conditions;
+            q.conditionSinceMs = new HashMap<>();
+            p.conditionSinceMs.forEach((c, ms) -> q.conditionSinceMs.put(c, later(ms, byMs)));
+            q.containers = new ArrayList<>();
+            for (ContainerState c : p.containers) {
+                ContainerState d = new ContainerState();
+                d.name = c.name;
+                d.memoryLimitBytes = c.memoryLimitBytes;
+                d.memoryRequestBytes = c.memoryRequestBytes;
+                d.cpuLimitCores = c.cpuLimitCores;
+                d.cpuRequestCores = c.cpuRequestCores;
+                d.restartCount = c.restartCount;
+                d.startedAtMs = later(c.startedAtMs, byMs);
+                d.ready = c.ready;
+                d.waitingReason = c.waitingReason;
+                d.lastTerminatedReason = c.lastTerminatedReason;
+                d.lastTerminatedAtMs = later(c.lastTerminatedAtMs, byMs);
+                q.containers.add(d);
+            }
+            out.pod = q;
+        }
+        return out;
+    }
+
+    /** {@code ms} shifted, unless it is 0 (not known). */
+    private static long later(long ms, long byMs) {
+        return ms == 0 ? 0 : ms + byMs;
+    }
+
     /**
-     * Notes when each event record enters the graph, and the first record; when paced, holds the
-     * source to {@code rate} records per second.
+     * Marks the start of each round and notes when each event record enters the graph; when paced,
+     * holds the source to {@code rate} records per second. One subtask (the reader's).
      */
     static final class Stamp extends RichMapFunction<SourceRecord, SourceRecord> {
         private static final long serialVersionUID = 1L;
         private final int rate;
+        private final int warmUpRounds;
         private long start;
         private long n;
-        private int subtasks = 1;
 
-        Stamp(int rate) {
+        Stamp(int rate, int warmUpRounds) {
             this.rate = rate;
-        }
-
-        @Override
-        public void open(OpenContext openContext) {
-            subtasks = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+            this.warmUpRounds = warmUpRounds;
         }
 
         @Override
         public SourceRecord map(SourceRecord r) throws InterruptedException {
+            if (n % records.size() == 0) {
+                int round = (int) (n / records.size());
+                marks.mark(round);
+                if (round == warmUpRounds) {
+                    marks.threadCpu = new ThreadCpu();
+                }
+            }
             if (rate > 0) {
                 if (n == 0) {
                     start = System.nanoTime();
                 }
-                if (++n % 200 == 0) {
-                    long waitNanos =
-                            start + n * 1_000_000_000L * subtasks / rate - System.nanoTime();
+                if ((n + 1) % 200 == 0) {
+                    long waitNanos = start + (n + 1) * 1_000_000_000L / rate - System.nanoTime();
                     if (waitNanos > 0) {
                         Thread.sleep(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
                     }
                 }
             }
-            long now = System.nanoTime();
-            FIRST_RECORD.compareAndSet(0, now);
+            n++;
             if (r.input != null && r.input.kind == PodInput.Kind.EVENT) {
-                EMITTED.putIfAbsent(r.input.key + "@" + r.input.timestampMs, now);
+                marks.emitted.putIfAbsent(
+                        r.input.key + "@" + r.input.timestampMs, System.nanoTime());
             }
             return r;
         }
@@ -207,14 +326,12 @@ public final class EnrichmentBench {
     private final String config;
     private final JobSettings settings;
     private final Map<String, PolicyUpdate> policies;
-    private final long llmPid;
 
     private EnrichmentBench(
-            String config, JobSettings settings, Map<String, PolicyUpdate> policies, long llmPid) {
+            String config, JobSettings settings, Map<String, PolicyUpdate> policies) {
         this.config = config;
         this.settings = settings;
         this.policies = policies;
-        this.llmPid = llmPid;
     }
 
     public static void main(String[] args) {
@@ -231,8 +348,8 @@ public final class EnrichmentBench {
     private static void measure(String[] args) throws Exception {
         String config = args[0];
         String llmUrl = args[1];
-        long llmPid = Long.parseLong(args[2]);
-        int firstRound = Integer.parseInt(args[3]);
+        llmPid = Long.parseLong(args[2]);
+        int block = Integer.parseInt(args[3]);
         Path out = Path.of(args[4]);
         Map<String, PolicyUpdate> policies = prepare();
         JobSettings settings = config.equals(NO_LLM) ? JobSettings.defaults() : benchLlm(llmUrl);
@@ -244,31 +361,18 @@ public final class EnrichmentBench {
                                 .build());
         flink.before();
         try {
-            EnrichmentBench bench = new EnrichmentBench(config, settings, policies, llmPid);
-            int warmUps = 0;
-            while (warmUps < MAX_WARM_UPS) {
-                Run warmUp = bench.run(-1, 0, warmUps);
-                warmUps++;
-                System.err.printf(
-                        Locale.ROOT,
-                        "%s warm-up %d: %.0f records/s, JIT %d ms%n",
-                        config,
-                        warmUps,
-                        warmUp.recordsPerSecond(),
-                        warmUp.jitMs());
-                if (warmUps >= MIN_WARM_UPS && warmUp.jitMs() <= SETTLED_JIT_MS) {
-                    break;
-                }
-            }
-            for (int i = 0; i < ROUNDS; i++) {
-                for (int rate : new int[] {0, PACED_RATE}) {
-                    Run run = bench.run(firstRound + i, rate, warmUps);
-                    Files.writeString(
-                            out,
-                            run.line() + "\n",
-                            StandardOpenOption.CREATE,
-                            StandardOpenOption.APPEND);
-                }
+            EnrichmentBench bench = new EnrichmentBench(config, settings, policies);
+            List<Run> runs = new ArrayList<>();
+            runs.addAll(bench.job(0, WARM_UP_ROUNDS, ROUNDS, block * ROUNDS));
+            runs.addAll(
+                    bench.job(
+                            PACED_RATE, PACED_WARM_UP_ROUNDS, PACED_ROUNDS, block * PACED_ROUNDS));
+            for (Run run : runs) {
+                Files.writeString(
+                        out,
+                        run.line() + "\n",
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
             }
         } finally {
             flink.after();
@@ -318,6 +422,8 @@ public final class EnrichmentBench {
                             throw new IllegalStateException(
                                     "a recorded line did not parse: " + bad);
                         });
+        firstMs = records.get(0).timestampMs();
+        shiftMs = records.get(records.size() - 1).timestampMs() - firstMs + ROUND_GAP_MS;
         Map<String, PolicyUpdate> policies = Replay.readPolicies(policyDir);
         // hundreds of MB of JSON lines, now in memory; each JVM writes its own
         try (var files = Files.walk(dir)) {
@@ -328,11 +434,12 @@ public final class EnrichmentBench {
         return policies;
     }
 
-    private Run run(int round, int rate, int warmUps) throws Exception {
-        EMITTED.clear();
-        FIRST_RECORD.set(0);
-        LAST_FINDING.set(0);
-        int count = records.size();
+    /** One job of {@code warmUpRounds + rounds} rounds; the measured ones, numbered from first. */
+    private List<Run> job(int rate, int warmUpRounds, int rounds, int first) throws Exception {
+        int all = warmUpRounds + rounds;
+        int n = records.size();
+        Marks m = new Marks(all);
+        marks = m;
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         Configuration strict = new Configuration();
@@ -341,12 +448,13 @@ public final class EnrichmentBench {
         TypeInformation<SourceRecord> type = TypeInformation.of(SourceRecord.class);
         DataStream<SourceRecord> data =
                 env.fromSource(
-                                new DataGeneratorSource<>(new Replayed(), count, type),
+                                new DataGeneratorSource<>(new Replayed(), (long) n * all, type),
                                 WatermarkStrategy.noWatermarks(),
                                 "replayed records")
                         // one reader, so the records keep their order of event time
                         .setParallelism(1)
-                        .map(new Stamp(rate), type)
+                        .map(new Stamp(rate, warmUpRounds), type)
+                        .setParallelism(1)
                         .assignTimestampsAndWatermarks(SkippyJob.replayWatermarks(settings));
         DataStream<SourceRecord> policyStream =
                 env.fromData(policies.values().stream().map(SourceRecord::of).toList(), type);
@@ -356,7 +464,10 @@ public final class EnrichmentBench {
                 .filter(f -> f.suppressed() == null)
                 .map(
                         f -> {
-                            LAST_FINDING.accumulateAndGet(System.nanoTime(), Math::max);
+                            marks.lastFinding.accumulateAndGet(
+                                    round(f.detectedAt().toEpochMilli()),
+                                    System.nanoTime(),
+                                    Math::max);
                             return f.id();
                         },
                         Types.STRING)
@@ -379,64 +490,82 @@ public final class EnrichmentBench {
                                     return key + " " + now + " " + outcome(a);
                                 },
                                 Types.STRING);
+        List<List<Double>> latencies = new ArrayList<>();
+        int[] enriched = new int[all];
+        int[] busy = new int[all];
+        for (int i = 0; i < all; i++) {
+            latencies.add(new ArrayList<>());
+        }
         System.gc();
-        ThreadCpu threadCpu = new ThreadCpu();
-        long cpuStart = BenchMeter.processCpuNanos();
-        double llmCpuStart = BenchMeter.totalCpuSeconds(llmPid);
-        long gcStart = BenchMeter.gcMillis();
-        long jitStart = BenchMeter.jitMillis();
-        long start = System.nanoTime();
-        List<Double> latencies = new ArrayList<>();
-        int enriched = 0;
-        int busy = 0;
         try (CloseableIterator<String> it = actions.executeAndCollect("enrichment bench")) {
             while (it.hasNext()) {
                 String[] parts = it.next().split(" ", 3);
+                int round = round(Long.parseLong(parts[0].substring(parts[0].indexOf('@') + 1)));
                 if (parts[0].startsWith("rules/")) {
-                    Long emitted = EMITTED.get(parts[0]);
-                    latencies.add((Long.parseLong(parts[1]) - emitted) / 1e6);
+                    Long emitted = m.emitted.get(parts[0]);
+                    latencies.get(round).add((Long.parseLong(parts[1]) - emitted) / 1e6);
                 } else if (parts[2].equals("llm")) {
-                    enriched++;
+                    enriched[round]++;
                 } else if (parts[2].equals("busy")) {
-                    busy++;
+                    busy[round]++;
                 }
             }
-        } finally {
-            threadCpu.close();
         }
-        long wallMs = (System.nanoTime() - start) / 1_000_000;
-        double cpuSeconds = (BenchMeter.processCpuNanos() - cpuStart) / 1e9;
-        double llmCpuSeconds = BenchMeter.totalCpuSeconds(llmPid) - llmCpuStart;
-        long detectionMs = (LAST_FINDING.get() - FIRST_RECORD.get()) / 1_000_000;
-        latencies.sort(Double::compare);
-        if (round >= 0) {
-            System.err.printf(
-                    Locale.ROOT,
-                    "%s round %d, paced %d: CPU %.1f s, by Java thread:%n%s",
-                    config,
-                    round,
-                    rate,
-                    cpuSeconds,
-                    threadCpu.report());
-        }
-        return new Run(
-                round,
+        m.mark(all);
+        ThreadCpu threadCpu = m.threadCpu;
+        threadCpu.close();
+        System.err.printf(
+                Locale.ROOT,
+                "%s, paced %d, rounds %d to %d: CPU %.1f s, by Java thread:%n%s",
                 config,
-                warmUps,
                 rate,
-                count,
-                wallMs,
-                detectionMs,
-                count * 1000.0 / detectionMs,
-                percentile(latencies, 0.5),
-                percentile(latencies, 0.95),
-                latencies.size(),
-                enriched,
-                busy,
-                cpuSeconds,
-                llmCpuSeconds,
-                BenchMeter.gcMillis() - gcStart,
-                BenchMeter.jitMillis() - jitStart);
+                warmUpRounds,
+                all - 1,
+                (m.cpuNanos[all] - m.cpuNanos[warmUpRounds]) / 1e9,
+                threadCpu.report());
+        List<Run> runs = new ArrayList<>();
+        for (int k = 0; k < all; k++) {
+            long detectionMs = (m.lastFinding.get(k) - m.startNanos[k]) / 1_000_000;
+            List<Double> l = latencies.get(k);
+            l.sort(Double::compare);
+            Run run =
+                    new Run(
+                            first + k - warmUpRounds,
+                            config,
+                            warmUpRounds,
+                            rate,
+                            n,
+                            (m.startNanos[k + 1] - m.startNanos[k]) / 1_000_000,
+                            detectionMs,
+                            n * 1000.0 / detectionMs,
+                            percentile(l, 0.5),
+                            percentile(l, 0.95),
+                            l.size(),
+                            enriched[k],
+                            busy[k],
+                            (m.cpuNanos[k + 1] - m.cpuNanos[k]) / 1e9,
+                            m.llmCpuSeconds[k + 1] - m.llmCpuSeconds[k],
+                            m.gcMs[k + 1] - m.gcMs[k],
+                            m.jitMs[k + 1] - m.jitMs[k]);
+            if (k < warmUpRounds) {
+                System.err.printf(
+                        Locale.ROOT,
+                        "%s, paced %d, warm-up round %d: %.0f records/s, JIT %d ms%n",
+                        config,
+                        rate,
+                        k,
+                        run.recordsPerSecond(),
+                        run.jitMs());
+            } else {
+                runs.add(run);
+            }
+        }
+        return runs;
+    }
+
+    /** The round of an event time. */
+    private static int round(long eventMs) {
+        return (int) ((eventMs - firstMs) / shiftMs);
     }
 
     private static String outcome(HealingAction a) {

@@ -24,10 +24,11 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * finding) and the latency of un-enriched actions (from the record that completed the detection to
  * the action). Writes {@code target/enrichment-bench.txt}.
  *
- * <p>Each configuration runs in a JVM of its own ({@link EnrichmentBench}), warmed up until its JIT
- * compiler has settled: in one JVM, switching between the configurations kept the compiler
- * deoptimising and recompiling, seconds of CPU per run. The stand-in LLM runs in a third JVM, so
- * the job's JVM carries only KubeSkippy's side of a call; the stand-in's CPU is reported apart.
+ * <p>Each configuration runs in a JVM of its own ({@link EnrichmentBench}), as long jobs that
+ * replay the recordings round after round; the first rounds warm the job up. In one JVM, switching
+ * between the configurations kept the compiler deoptimising and recompiling, and so did starting a
+ * job per round. The stand-in LLM runs in a third JVM, so the job's JVM carries only KubeSkippy's
+ * side of a call; the stand-in's CPU is reported apart.
  */
 @EnabledIfSystemProperty(named = "kubeskippy.bench", matches = "true")
 class EnrichmentBenchITCase {
@@ -44,6 +45,16 @@ class EnrichmentBenchITCase {
      * server on another machine, and both configurations detect on one core.
      */
     static final boolean PIN = Boolean.getBoolean("kubeskippy.bench.pin");
+
+    /**
+     * More options for the job's JVMs ({@code -Dkubeskippy.bench.jvmOptions="-Xlog:gc:file=..."}),
+     * separated by spaces.
+     */
+    static final List<String> JVM_OPTIONS =
+            java.util.Arrays.stream(
+                            System.getProperty("kubeskippy.bench.jvmOptions", "").split(" "))
+                    .filter(o -> !o.isBlank())
+                    .toList();
 
     @Test
     void llmAtTwoSecondsPerCallDoesNotSlowDetectionOrUnEnrichedActions() throws Exception {
@@ -67,13 +78,12 @@ class EnrichmentBenchITCase {
                             ForkedJvm.start(
                                     PIN ? "0" : null,
                                     EnrichmentBench.class,
-                                    // the GC of a TaskManager, also when pinned to one CPU
-                                    List.of("-Xmx3g", "-XX:+UseG1GC"),
+                                    jvmOptions(),
                                     log,
                                     config,
                                     url,
                                     Long.toString(llm.pid()),
-                                    Integer.toString(block * ROUNDS),
+                                    Integer.toString(block),
                                     results.toString())) {
                         assertThat(bench.waitFor(Duration.ofMinutes(40)))
                                 .as("the exit code of the %s JVM (its log: %s)", config, log)
@@ -86,8 +96,15 @@ class EnrichmentBenchITCase {
         String report = report(runs, runs.get(0).records());
         Files.writeString(Path.of("target/enrichment-bench.txt"), report);
         System.out.println(report);
-        assertThat(runs).hasSize(BLOCKS * ROUNDS * 2 * 2);
+        assertThat(runs).hasSize(BLOCKS * 2 * (ROUNDS + EnrichmentBench.PACED_ROUNDS));
         assertThat(runs).allMatch(run -> run.unEnriched() == CRASH_LOOPS);
+    }
+
+    /** The GC of a TaskManager (also when pinned to one CPU), and {@link #JVM_OPTIONS}. */
+    private static List<String> jvmOptions() {
+        List<String> options = new ArrayList<>(List.of("-Xmx3g", "-XX:+UseG1GC"));
+        options.addAll(JVM_OPTIONS);
+        return options;
     }
 
     private static String report(List<Run> runs, int records) {
@@ -97,8 +114,9 @@ class EnrichmentBenchITCase {
                         Locale.ROOT,
                         "enrichment bench: %d records (%d crash loops with ai, %d without, %d steady"
                                 + " pods' samples), parallelism 2, %s, load average %.1f at"
-                                + " the end; %d blocks, each with one JVM per configuration: warm-ups"
-                                + " until one compiles for at most %d ms (%d to %d), then %d rounds%n",
+                                + " the end; %d blocks, each with one JVM per configuration that"
+                                + " runs two jobs of rounds: unpaced, %d warm-up and %d measured"
+                                + " rounds; paced, %d and %d%n",
                         records,
                         CRASH_LOOPS,
                         CRASH_LOOPS,
@@ -109,10 +127,10 @@ class EnrichmentBenchITCase {
                         java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                                 .getSystemLoadAverage(),
                         BLOCKS,
-                        EnrichmentBench.SETTLED_JIT_MS,
-                        EnrichmentBench.MIN_WARM_UPS,
-                        EnrichmentBench.MAX_WARM_UPS,
-                        ROUNDS));
+                        EnrichmentBench.WARM_UP_ROUNDS,
+                        ROUNDS,
+                        EnrichmentBench.PACED_WARM_UP_ROUNDS,
+                        EnrichmentBench.PACED_ROUNDS));
         out.append(
                 String.format(
                         Locale.ROOT,
@@ -198,13 +216,16 @@ class EnrichmentBenchITCase {
     }
 
     /**
-     * The change from no LLM to LLM within each round (the i-th runs of each configuration in a
-     * block, minutes apart), then the median and the range of those changes.
+     * The change from no LLM to LLM within each round (the i-th measured rounds of each
+     * configuration's job in a block, minutes apart), then the median and the range of those
+     * changes.
      */
     private static String paired(
             List<Run> runs, boolean paced, java.util.function.ToDoubleFunction<Run> value) {
         List<Double> changes = new ArrayList<>();
-        for (int round = 0; round < BLOCKS * ROUNDS; round++) {
+        for (int round = 0;
+                round < BLOCKS * Math.max(ROUNDS, EnrichmentBench.PACED_ROUNDS);
+                round++) {
             Double base = null;
             Double llm = null;
             for (Run r : runs) {

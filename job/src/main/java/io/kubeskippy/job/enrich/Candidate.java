@@ -3,6 +3,7 @@ package io.kubeskippy.job.enrich;
 import io.kubeskippy.job.pattern.PolicyUpdate;
 import io.kubeskippy.model.record.Finding;
 import io.kubeskippy.model.serde.RecordCodec;
+import java.util.Arrays;
 
 /**
  * A finding that will become an action, with the policy version that allows it: what the LLM is
@@ -26,10 +27,11 @@ public class Candidate {
     public long detectedAtMs;
 
     /**
-     * What the cluster says about the target ({@code TargetContext}, as JSON): untrusted; null when
-     * the job knows nothing or the candidate does not go to the LLM.
+     * What the job knew about the target when the candidate passed (its pods, its recent events):
+     * untrusted; null when the job knows nothing or the candidate does not go to the LLM. Kept as
+     * facts: the context ({@link #context()}) is only built for a candidate that gets a call.
      */
-    public String context;
+    public TargetContextFunction.TargetFacts facts;
 
     /** The HealingAction.Enrichment, as JSON; null until the enrichment stage ran. */
     public String enrichment;
@@ -45,6 +47,17 @@ public class Candidate {
         return c;
     }
 
+    /** The context at detection time, from {@link #facts}: null when nothing is known. */
+    TargetContext context() {
+        if (facts == null) {
+            return null;
+        }
+        TargetContext context =
+                TargetContextFunction.context(
+                        Arrays.asList(facts.pods), Arrays.asList(facts.events), detectedAtMs);
+        return context.isEmpty() ? null : context;
+    }
+
     /** A copy with the given enrichment: each answer gets its own, so a late one cannot race. */
     Candidate withEnrichment(String enrichmentJson) {
         Candidate c = copy();
@@ -58,7 +71,7 @@ public class Candidate {
         c.policy = policy;
         c.target = target;
         c.detectedAtMs = detectedAtMs;
-        c.context = context;
+        c.facts = facts;
         c.enrichment = enrichment;
         return c;
     }

@@ -113,7 +113,7 @@ public class EnrichmentFunction extends RichAsyncFunction<Candidate, Candidate> 
         try {
             Finding finding =
                     findings.decodeOrThrow(candidate.finding.getBytes(StandardCharsets.UTF_8));
-            enricher.enrich(finding, policy, context(candidate))
+            enricher.enrich(finding, policy, candidate.context())
                     .whenComplete(
                             (e, error) ->
                                     result.complete(
@@ -139,17 +139,6 @@ public class EnrichmentFunction extends RichAsyncFunction<Candidate, Candidate> 
                         ? HealingAction.Enrichment.none(NO_LLM)
                         : enricher.stageTimeout(timeout);
         result.complete(List.of(candidate.withEnrichment(json(e))));
-    }
-
-    private static TargetContext context(Candidate candidate) {
-        if (candidate.context == null) {
-            return null;
-        }
-        try {
-            return Json.mapper().readValue(candidate.context, TargetContext.class);
-        } catch (IOException e) {
-            return null; // written by this job: only a bug gets here, and the prompt says so
-        }
     }
 
     private static String json(HealingAction.Enrichment e) {

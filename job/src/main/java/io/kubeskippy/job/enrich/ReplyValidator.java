@@ -141,8 +141,12 @@ final class ReplyValidator {
         return withoutControlCharacters(s);
     }
 
+    /** Control characters but newline and tab, and format characters (bidi overrides...). */
+    private static final java.util.regex.Pattern CONTROL =
+            java.util.regex.Pattern.compile("[\\p{Cc}&&[^\\n\\t]]|[\\p{Cf}]");
+
     private static String withoutControlCharacters(String s) {
-        return s.replaceAll("[\\p{Cc}&&[^\\n\\t]]|[\\p{Cf}]", "");
+        return CONTROL.matcher(s).replaceAll("");
     }
 
     private static Double confidence(JsonNode v, List<String> errors) {

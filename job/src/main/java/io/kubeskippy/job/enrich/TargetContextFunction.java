@@ -22,11 +22,13 @@ import org.apache.flink.util.Collector;
 
 /**
  * Keeps what the cluster said about each target (its pods' latest state, its recent events) and
- * attaches it to the target's candidates on their way to the LLM, as {@link TargetContext} JSON.
- * Only events up to the detection are attached, and all of them: a candidate waits until the
- * watermark passes its detection time, so the facts up to it have arrived (they come on another
- * input, and could otherwise lag behind it). Keyed by target id; a target's state is cleared {@link
- * #TTL} after its last fact (event time), or when all its pods are deleted and it has no events.
+ * attaches it to the target's candidates on their way to the LLM, as a snapshot of the kept facts:
+ * most candidates of a storm find every call slot taken, so the {@link TargetContext} is only built
+ * for a call ({@link Candidate#context()}). Only events up to the detection are attached, and all
+ * of them: a candidate waits until the watermark passes its detection time, so the facts up to it
+ * have arrived (they come on another input, and could otherwise lag behind it). Keyed by target id;
+ * a target's state is cleared {@link #TTL} after its last fact (event time), or when all its pods
+ * are deleted and it has no events.
  *
  * <p>Every pod record and event of the cluster passes through here, most of them about targets that
  * never have a finding, so a fact costs one read and one write of the target's {@link TargetFacts}.
@@ -155,6 +157,19 @@ public class TargetContextFunction
         boolean isEmpty() {
             return pods.length == 0 && events.length == 0;
         }
+
+        /**
+         * A copy that later facts do not change (they replace the kept pods and events, never
+         * change one).
+         */
+        TargetFacts snapshot() {
+            TargetFacts s = new TargetFacts();
+            s.pods = pods.clone();
+            s.events = events.clone();
+            s.lastFactAtMs = lastFactAtMs;
+            s.expiresAtMs = expiresAtMs;
+            return s;
+        }
     }
 
     private transient ValueState<TargetFacts> facts;
@@ -190,12 +205,7 @@ public class TargetContextFunction
     private Candidate withContext(Candidate c) throws Exception {
         Candidate withContext = c.copy();
         TargetFacts kept = facts.value();
-        if (kept != null) {
-            TargetContext context =
-                    context(Arrays.asList(kept.pods), Arrays.asList(kept.events), c.detectedAtMs);
-            withContext.context =
-                    context.isEmpty() ? null : Json.mapper().writeValueAsString(context);
-        }
+        withContext.facts = kept == null ? null : kept.snapshot();
         return withContext;
     }
 

@@ -102,10 +102,15 @@ public final class ActionBuilder {
                         == io.kubeskippy.model.policy.AiOptions.LowConfidence.REQUIRE_APPROVAL;
     }
 
+    private static final java.util.regex.Pattern NOT_IN_LABEL =
+            java.util.regex.Pattern.compile("[^A-Za-z0-9._-]");
+    private static final java.util.regex.Pattern LABEL_ENDS =
+            java.util.regex.Pattern.compile("^[^A-Za-z0-9]+|[^A-Za-z0-9]+$");
+
     /** A label value: at most 63 characters of [A-Za-z0-9._-]. */
     private static String label(String value) {
-        String v = value.replaceAll("[^A-Za-z0-9._-]", "-");
+        String v = NOT_IN_LABEL.matcher(value).replaceAll("-");
         v = v.length() > 63 ? v.substring(0, 63) : v;
-        return v.replaceAll("^[^A-Za-z0-9]+|[^A-Za-z0-9]+$", "");
+        return LABEL_ENDS.matcher(v).replaceAll("");
     }
 }

@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
+import jdk.jfr.Recording;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -83,6 +84,12 @@ public final class EnrichmentBench {
     /** The name of the configuration with the LLM stand-in. */
     static final String LLM = "LLM " + LLM_DELAY_MS + " ms/call";
 
+    /**
+     * With {@code -Dkubeskippy.bench.jfr=true}, each job's measured rounds are flight-recorded
+     * (JFR's {@code profile} settings) to {@code target/enrich-bench-CONFIG-paced-RATE.jfr}.
+     */
+    static final boolean JFR = Boolean.getBoolean("kubeskippy.bench.jfr");
+
     /** Event time between the recordings' end and the next round's start. */
     private static final long ROUND_GAP_MS = 60_000;
 
@@ -120,6 +127,9 @@ public final class EnrichmentBench {
 
         /** Per-thread CPU from the first measured round on. */
         volatile ThreadCpu threadCpu;
+
+        /** With {@link #JFR}: a flight recording of the measured rounds. */
+        volatile Recording recording;
 
         Marks(int rounds) {
             startNanos = new long[rounds + 1];
@@ -301,6 +311,17 @@ public final class EnrichmentBench {
                 marks.mark(round);
                 if (round == warmUpRounds) {
                     marks.threadCpu = new ThreadCpu();
+                    if (JFR) {
+                        try {
+                            Recording recording =
+                                    new Recording(
+                                            jdk.jfr.Configuration.getConfiguration("profile"));
+                            recording.start();
+                            marks.recording = recording;
+                        } catch (java.io.IOException | java.text.ParseException e) {
+                            throw new IllegalStateException("cannot start a flight recording", e);
+                        }
+                    }
                 }
             }
             if (rate > 0) {
@@ -436,6 +457,9 @@ public final class EnrichmentBench {
 
     /** One job of {@code warmUpRounds + rounds} rounds; the measured ones, numbered from first. */
     private List<Run> job(int rate, int warmUpRounds, int rounds, int first) throws Exception {
+        if (rounds == 0) {
+            return List.of();
+        }
         int all = warmUpRounds + rounds;
         int n = records.size();
         Marks m = new Marks(all);
@@ -514,6 +538,15 @@ public final class EnrichmentBench {
         m.mark(all);
         ThreadCpu threadCpu = m.threadCpu;
         threadCpu.close();
+        if (m.recording != null) {
+            m.recording.stop();
+            m.recording.dump(
+                    Path.of(
+                            "target",
+                            ("enrich-bench-" + config + "-paced-" + rate + ".jfr")
+                                    .replaceAll("[^A-Za-z0-9.-]+", "-")));
+            m.recording.close();
+        }
         System.err.printf(
                 Locale.ROOT,
                 "%s, paced %d, rounds %d to %d: CPU %.1f s, by Java thread:%n%s",

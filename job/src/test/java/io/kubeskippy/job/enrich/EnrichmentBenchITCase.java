@@ -241,6 +241,9 @@ class EnrichmentBenchITCase {
                 changes.add((llm / base - 1) * 100);
             }
         }
+        if (changes.isEmpty()) {
+            return "[]";
+        }
         StringBuilder s = new StringBuilder();
         for (double c : changes) {
             s.append(s.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%+.1f%%", c));
@@ -268,8 +271,11 @@ class EnrichmentBenchITCase {
                         .toList());
     }
 
-    /** The median; of an even number of values, the mean of the middle two. */
+    /** The median; of an even number of values, the mean of the middle two; of none, NaN. */
     private static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
         List<Double> s = new ArrayList<>(values);
         s.sort(Double::compare);
         int mid = s.size() / 2;

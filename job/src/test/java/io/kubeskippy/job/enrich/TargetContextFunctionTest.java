@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kubeskippy.job.source.ContainerState;
 import io.kubeskippy.job.source.PodInput;
 import io.kubeskippy.job.source.PodState;
-import io.kubeskippy.model.serde.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,7 +140,7 @@ class TargetContextFunctionTest {
         harness.processBothWatermarks(new Watermark(T0.plusSeconds(200).toEpochMilli()));
 
         Candidate out = harness.extractOutputValues().get(0);
-        TargetContext context = Json.mapper().readValue(out.context, TargetContext.class);
+        TargetContext context = out.context();
         assertThat(context.pods()).hasSize(1);
         TargetContext.Pod p = context.pods().get(0);
         assertThat(p.owner()).isEqualTo("Deployment/cart");
@@ -178,7 +177,7 @@ class TargetContextFunctionTest {
         harness.processBothWatermarks(new Watermark(T0.plusSeconds(200).toEpochMilli()));
 
         Candidate out = harness.extractOutputValues().get(0);
-        TargetContext context = Json.mapper().readValue(out.context, TargetContext.class);
+        TargetContext context = out.context();
         assertThat(context.events())
                 .singleElement()
                 .satisfies(e -> assertThat(e.count()).isEqualTo(3));
@@ -194,7 +193,7 @@ class TargetContextFunctionTest {
         harness.processElement1(new StreamRecord<>(candidate(), T0.toEpochMilli()));
         harness.processBothWatermarks(new Watermark(T0.plusSeconds(200).toEpochMilli()));
 
-        assertThat(harness.extractOutputValues().get(0).context).isNull();
+        assertThat(harness.extractOutputValues().get(0).context()).isNull();
     }
 
     @Test

@@ -33,7 +33,7 @@ public final class ActionId {
         if (readable.length() > room) {
             readable = readable.substring(0, room);
         }
-        readable = readable.replaceAll("^-+|-+$", "");
+        readable = EDGE_DASHES.matcher(readable).replaceAll("");
         return readable.isEmpty() ? "ha-" + hash : readable + "-" + hash;
     }
 
@@ -52,14 +52,16 @@ public final class ActionId {
         return name;
     }
 
+    private static final Pattern NOT_IN_NAME = Pattern.compile("[^a-z0-9-]+");
+    private static final Pattern DASHES = Pattern.compile("-{2,}");
+    private static final Pattern EDGE_DASHES = Pattern.compile("^-+|-+$");
+
     private static String sanitize(String text) {
         if (text == null) {
             return "";
         }
-        return text.toLowerCase(Locale.ROOT)
-                .replaceAll("[^a-z0-9-]+", "-")
-                .replaceAll("-{2,}", "-")
-                .replaceAll("^-+|-+$", "");
+        String s = NOT_IN_NAME.matcher(text.toLowerCase(Locale.ROOT)).replaceAll("-");
+        return EDGE_DASHES.matcher(DASHES.matcher(s).replaceAll("-")).replaceAll("");
     }
 
     private static String sha256Hex(String text) {

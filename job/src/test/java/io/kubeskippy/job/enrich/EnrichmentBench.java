@@ -149,6 +149,9 @@ public final class EnrichmentBench {
         }
     }
 
+    /** How fast the machine runs, sampled through both jobs (the {@code probe} column). */
+    static volatile MachineSpeed speed;
+
     /** One measured round. */
     record Run(
             int round,
@@ -167,7 +170,8 @@ public final class EnrichmentBench {
             double cpuSeconds,
             double llmCpuSeconds,
             long gcMs,
-            long jitMs) {
+            long jitMs,
+            double probeMicros) {
 
         String line() {
             return String.join(
@@ -189,7 +193,8 @@ public final class EnrichmentBench {
                             Double.toString(cpuSeconds),
                             Double.toString(llmCpuSeconds),
                             Long.toString(gcMs),
-                            Long.toString(jitMs)));
+                            Long.toString(jitMs),
+                            Double.toString(probeMicros)));
         }
 
         static Run parse(String line) {
@@ -211,7 +216,8 @@ public final class EnrichmentBench {
                     Double.parseDouble(f[13]),
                     Double.parseDouble(f[14]),
                     Long.parseLong(f[15]),
-                    Long.parseLong(f[16]));
+                    Long.parseLong(f[16]),
+                    Double.parseDouble(f[17]));
         }
     }
 
@@ -381,6 +387,7 @@ public final class EnrichmentBench {
                                 .setNumberSlotsPerTaskManager(2)
                                 .build());
         flink.before();
+        speed = new MachineSpeed();
         try {
             EnrichmentBench bench = new EnrichmentBench(config, settings, policies);
             List<Run> runs = new ArrayList<>();
@@ -396,6 +403,7 @@ public final class EnrichmentBench {
                         StandardOpenOption.APPEND);
             }
         } finally {
+            speed.close();
             flink.after();
         }
     }
@@ -579,16 +587,19 @@ public final class EnrichmentBench {
                             (m.cpuNanos[k + 1] - m.cpuNanos[k]) / 1e9,
                             m.llmCpuSeconds[k + 1] - m.llmCpuSeconds[k],
                             m.gcMs[k + 1] - m.gcMs[k],
-                            m.jitMs[k + 1] - m.jitMs[k]);
+                            m.jitMs[k + 1] - m.jitMs[k],
+                            speed.medianMicros(m.startNanos[k], m.startNanos[k + 1]));
             if (k < warmUpRounds) {
                 System.err.printf(
                         Locale.ROOT,
-                        "%s, paced %d, warm-up round %d: %.0f records/s, JIT %d ms%n",
+                        "%s, paced %d, warm-up round %d: %.0f records/s, JIT %d ms, probe %.0f"
+                                + " us%n",
                         config,
                         rate,
                         k,
                         run.recordsPerSecond(),
-                        run.jitMs());
+                        run.jitMs(),
+                        run.probeMicros());
             } else {
                 runs.add(run);
             }

@@ -58,9 +58,13 @@ public class Candidate {
         return context.isEmpty() ? null : context;
     }
 
-    /** A copy with the given enrichment: each answer gets its own, so a late one cannot race. */
+    /**
+     * A copy with the given enrichment: each answer gets its own, so a late one cannot race. The
+     * facts stay behind: nothing after the enrichment reads them.
+     */
     Candidate withEnrichment(String enrichmentJson) {
         Candidate c = copy();
+        c.facts = null;
         c.enrichment = enrichmentJson;
         return c;
     }

@@ -47,6 +47,12 @@ class EnrichmentBenchITCase {
     static final boolean PIN = Boolean.getBoolean("kubeskippy.bench.pin");
 
     /**
+     * With {@code -Dkubeskippy.bench.only=LLM} (or {@code no LLM}), only that configuration runs:
+     * to look into one (with {@link #JVM_OPTIONS}), not to compare.
+     */
+    static final String ONLY = System.getProperty("kubeskippy.bench.only");
+
+    /**
      * More options for the job's JVMs ({@code -Dkubeskippy.bench.jvmOptions="-Xlog:gc:file=..."}),
      * separated by spaces.
      */
@@ -74,6 +80,9 @@ class EnrichmentBenchITCase {
             for (int block = 0; block < BLOCKS; block++) {
                 List<String> order = block % 2 == 0 ? List.of(NO_LLM, LLM) : List.of(LLM, NO_LLM);
                 for (String config : order) {
+                    if (ONLY != null && !config.startsWith(ONLY)) {
+                        continue;
+                    }
                     try (ForkedJvm bench =
                             ForkedJvm.start(
                                     PIN ? "0" : null,
@@ -93,6 +102,10 @@ class EnrichmentBenchITCase {
             }
         }
         List<Run> runs = Files.readAllLines(results).stream().map(Run::parse).toList();
+        if (ONLY != null) {
+            assertThat(runs).allMatch(run -> run.unEnriched() == CRASH_LOOPS);
+            return;
+        }
         String report = report(runs, runs.get(0).records());
         Files.writeString(Path.of("target/enrichment-bench.txt"), report);
         System.out.println(report);

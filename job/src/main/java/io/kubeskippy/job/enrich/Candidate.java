@@ -7,9 +7,9 @@ import java.util.Arrays;
 
 /**
  * A finding that will become an action, with the policy version that allows it: what the LLM is
- * asked about and what the action builder reads. The finding, context and enrichment travel as
- * JSON; what the stages route and wait by (target, detection time) travels beside it, so that none
- * of them reads the JSON for it. A Flink POJO.
+ * asked about and what the action builder reads. The finding and enrichment travel as JSON, the
+ * target's facts as a snapshot; what the stages route and wait by (target, detection time) travels
+ * beside it, so that none of them reads the JSON for it. A Flink POJO.
  */
 public class Candidate {
 

@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * What the cluster says about a finding's target when it is detected: the state of its pods and the
  * recent Kubernetes Events about it. Copied from the cluster, so untrusted: the prompt shows it
- * only as delimited, size-capped data. Travels as JSON in {@link Candidate#context}.
+ * only as delimited, size-capped data. Built from a candidate's {@link Candidate#facts} only for a
+ * call ({@link Candidate#context()}).
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 record TargetContext(List<Pod> pods, List<Event> events) {

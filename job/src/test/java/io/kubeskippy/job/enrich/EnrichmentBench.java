@@ -302,12 +302,14 @@ public final class EnrichmentBench {
         private static final long serialVersionUID = 1L;
         private final int rate;
         private final int warmUpRounds;
+        private final int measuredRounds;
         private long start;
         private long n;
 
-        Stamp(int rate, int warmUpRounds) {
+        Stamp(int rate, int warmUpRounds, int measuredRounds) {
             this.rate = rate;
             this.warmUpRounds = warmUpRounds;
+            this.measuredRounds = measuredRounds;
         }
 
         @Override
@@ -315,6 +317,9 @@ public final class EnrichmentBench {
             if (n % records.size() == 0) {
                 int round = (int) (n / records.size());
                 marks.mark(round);
+                if (round == warmUpRounds + measuredRounds) {
+                    marks.threadCpu.freeze();
+                }
                 if (round == warmUpRounds) {
                     marks.threadCpu = new ThreadCpu();
                     if (JFR) {
@@ -468,7 +473,9 @@ public final class EnrichmentBench {
         if (rounds == 0) {
             return List.of();
         }
-        int all = warmUpRounds + rounds;
+        // one more round at the end, unreported: the end of the input (the last watermark fires
+        // every pending timer) and the calls still in flight fall into it
+        int all = warmUpRounds + rounds + 1;
         int n = records.size();
         Marks m = new Marks(all);
         marks = m;
@@ -485,7 +492,7 @@ public final class EnrichmentBench {
                                 "replayed records")
                         // one reader, so the records keep their order of event time
                         .setParallelism(1)
-                        .map(new Stamp(rate, warmUpRounds), type)
+                        .map(new Stamp(rate, warmUpRounds, rounds), type)
                         .setParallelism(1)
                         .assignTimestampsAndWatermarks(SkippyJob.replayWatermarks(settings));
         DataStream<SourceRecord> policyStream =
@@ -561,11 +568,11 @@ public final class EnrichmentBench {
                 config,
                 rate,
                 warmUpRounds,
-                all - 1,
-                (m.cpuNanos[all] - m.cpuNanos[warmUpRounds]) / 1e9,
+                warmUpRounds + rounds - 1,
+                (m.cpuNanos[warmUpRounds + rounds] - m.cpuNanos[warmUpRounds]) / 1e9,
                 threadCpu.report());
         List<Run> runs = new ArrayList<>();
-        for (int k = 0; k < all; k++) {
+        for (int k = 0; k < warmUpRounds + rounds; k++) {
             long detectionMs = (m.lastFinding.get(k) - m.startNanos[k]) / 1_000_000;
             List<Double> l = latencies.get(k);
             l.sort(Double::compare);

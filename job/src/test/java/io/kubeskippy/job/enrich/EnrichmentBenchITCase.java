@@ -214,7 +214,7 @@ class EnrichmentBenchITCase {
         out.append(
                 String.format(
                         Locale.ROOT,
-                        "the JVMs' CPU per unpaced run, medians: no LLM %.1f s, LLM %.1f s; the LLM"
+                        "the JVMs' CPU per unpaced round, medians: no LLM %.1f s, LLM %.1f s; the LLM"
                                 + " stand-in's (another JVM): %.1f s%n",
                         median(runs, NO_LLM, false, Run::cpuSeconds),
                         median(runs, LLM, false, Run::cpuSeconds),

@@ -23,6 +23,7 @@ final class ThreadCpu implements AutoCloseable {
     private final Map<Long, String> names = new HashMap<>();
     private final Thread sampler;
     private volatile boolean running = true;
+    private boolean frozen;
 
     ThreadCpu() {
         sample();
@@ -45,6 +46,9 @@ final class ThreadCpu implements AutoCloseable {
     }
 
     private synchronized void sample() {
+        if (frozen) {
+            return;
+        }
         long[] ids = threads.getAllThreadIds();
         long[] cpu = threads.getThreadCpuTime(ids);
         for (int i = 0; i < ids.length; i++) {
@@ -62,6 +66,13 @@ final class ThreadCpu implements AutoCloseable {
     /** A thread's name without its numbers: the threads of one pool or operator chain together. */
     static String group(String name) {
         return name.replaceAll("\\(\\d+/\\d+\\)(#\\d+)?", "").replaceAll("\\d+", "#").trim();
+    }
+
+    /** Takes the last sample now, without waiting for the sampler: the report ends here. */
+    synchronized void freeze() {
+        sample();
+        frozen = true;
+        running = false;
     }
 
     /** CPU milliseconds by thread group since this sampler started, largest first. */

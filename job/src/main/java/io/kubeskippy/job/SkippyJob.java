@@ -44,14 +44,6 @@ public final class SkippyJob {
     public static final OutputTag<String> DEAD_LETTERS =
             new OutputTag<>("dead-letters", Types.STRING);
 
-    /**
-     * Pod records and events, without the samples, for the enrichment context. A side output rather
-     * than a second consumer of the records: a chained consumer gets a copy of every record, and
-     * samples are nearly all of them.
-     */
-    static final OutputTag<PodInput> PODS_AND_EVENTS =
-            new OutputTag<>("pods-and-events", TypeInformation.of(PodInput.class));
-
     /** What runs the policies' patterns over the signals. */
     public enum PatternStage {
         /** Each policy version's flink-cep NFA, keyed by pattern key: the job. */
@@ -171,11 +163,12 @@ public final class SkippyJob {
                         .uid("read-policies");
         BroadcastStream<PolicyUpdate> broadcast = updates.broadcast(ActivePolicies.DESCRIPTOR);
 
-        DataStream<TriggerInput> triggerInputs =
+        SingleOutputStreamOperator<TriggerInput> triggerInputs =
                 inputs.keyBy(in -> in.key, Types.STRING)
                         .connect(broadcast)
                         .process(
-                                new FanOutFunction(initial), TypeInformation.of(TriggerInput.class))
+                                new FanOutFunction(initial, settings.llm().configured()),
+                                TypeInformation.of(TriggerInput.class))
                         .name("join pod state, fan out to policies")
                         .uid("fan-out");
         DataStream<Signal> signals =
@@ -215,7 +208,7 @@ public final class SkippyJob {
         DataStream<Candidate> enriched =
                 EnrichmentStage.apply(
                         findings.getSideOutput(FindingFunction.CANDIDATES),
-                        inputs.getSideOutput(PODS_AND_EVENTS),
+                        triggerInputs.getSideOutput(FanOutFunction.CONTEXT_FACTS),
                         settings);
         DataStream<HealingAction> actions =
                 enriched.flatMap(new BuildAction(), JsonRecordTypeInfo.of(HealingAction.class))
@@ -257,9 +250,6 @@ public final class SkippyJob {
             } else if (type == PodInput.class && r.input != null) {
                 counters.get(r.input.kind.name()).inc();
                 out.collect(type.cast(r.input));
-                if (r.input.kind != PodInput.Kind.SAMPLE) {
-                    ctx.output(PODS_AND_EVENTS, r.input);
-                }
             } else if (type == PolicyUpdate.class && r.policy != null) {
                 counters.get("POLICY").inc();
                 out.collect(type.cast(r.policy));

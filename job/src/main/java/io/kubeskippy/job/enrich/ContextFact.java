@@ -1,8 +1,10 @@
 package io.kubeskippy.job.enrich;
 
+import io.kubeskippy.job.source.PodState;
+
 /**
- * One thing the cluster said about a target, for its prompt context: a pod's new state (as a
- * compact JSON summary), the pod's deletion, or a Kubernetes Event. A Flink POJO.
+ * One thing the cluster said about a target, for its prompt context: a pod's new state, the pod's
+ * deletion, or a Kubernetes Event. A Flink POJO.
  */
 public class ContextFact {
 
@@ -22,8 +24,8 @@ public class ContextFact {
     /** The pod's name (POD, POD_DELETED) or the event's object (EVENT). */
     public String object;
 
-    /** The pod summary as JSON (POD); null otherwise. */
-    public String pod;
+    /** The pod's state, bounded ({@link ContextFacts#pod}) (POD); null otherwise. */
+    public PodState pod;
 
     public String reason;
     public String type;

@@ -1,74 +1,79 @@
 package io.kubeskippy.job.enrich;
 
 import io.kubeskippy.job.source.ContainerState;
-import io.kubeskippy.job.source.PodInput;
 import io.kubeskippy.job.source.PodState;
-import io.kubeskippy.model.serde.Json;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.kubeskippy.model.policy.Durations;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.flink.api.common.functions.FlatMapFunction;
-import org.apache.flink.util.Collector;
 
 /**
- * Turns the job's pod records and events into {@link ContextFact}s of the targets they concern: a
- * pod's state goes to the pod and to its owning workload, an event to the object it is about.
- * Samples are skipped. Strings are capped here already, so state stays small.
+ * The {@link ContextFact}s of a target, and the pod as the prompt shows it. A pod's state is kept
+ * as it came, only bounded (strings clipped, maps capped, the last-applied configuration dropped),
+ * so state stays small; it is turned into its summary ({@link #summary}) only for a call, which few
+ * facts ever get to.
  */
-public class ContextFacts implements FlatMapFunction<PodInput, ContextFact> {
-
-    private static final long serialVersionUID = 1L;
+public final class ContextFacts {
 
     /** Annotations that are big and say nothing about health. */
     private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
-    @Override
-    public void flatMap(PodInput in, Collector<ContextFact> out) {
-        switch (in.kind) {
-            case SAMPLE -> {}
-            case POD -> pod(in, out);
-            case EVENT -> {
-                ContextFact f = new ContextFact();
-                f.kind = ContextFact.Kind.EVENT;
-                f.target = in.involvedKind + "/" + in.namespace + "/" + in.involvedName;
-                f.timestampMs = in.timestampMs;
-                f.object = in.involvedName;
-                f.reason = Prompt.clip(in.reason, PromptBuilder.MAX_STRING);
-                f.type = Prompt.clip(in.type, PromptBuilder.MAX_STRING);
-                out.collect(f);
-            }
-        }
-    }
+    private ContextFacts() {}
 
-    private static void pod(PodInput in, Collector<ContextFact> out) {
-        PodState p = in.pod;
-        if (p == null) {
-            return;
-        }
-        String summary = p.deleted ? null : summary(p);
-        out.collect(fact(p.podId(), p, summary, in.timestampMs));
-        if (p.workloadKind != null && !"Pod".equals(p.workloadKind)) {
-            out.collect(fact(p.workloadId(), p, summary, in.timestampMs));
-        }
-    }
-
-    private static ContextFact fact(String target, PodState p, String summary, long ts) {
+    /** The pod's new state, or its deletion, for the given target (the pod or its workload). */
+    public static ContextFact pod(String target, PodState p, long timestampMs) {
         ContextFact f = new ContextFact();
         f.target = target;
-        f.kind = summary == null ? ContextFact.Kind.POD_DELETED : ContextFact.Kind.POD;
-        f.timestampMs = ts;
+        f.kind = p.deleted ? ContextFact.Kind.POD_DELETED : ContextFact.Kind.POD;
+        f.timestampMs = timestampMs;
         f.object = p.name;
-        f.pod = summary;
+        f.pod = p.deleted ? null : bounded(p);
         return f;
     }
 
-    /** The pod as the prompt shows it (age is filled in at detection time). */
-    static String summary(PodState p) {
+    /** A Kubernetes Event about {@code object}, for the given target. */
+    public static ContextFact event(
+            String target, String object, String type, String reason, long timestampMs) {
+        ContextFact f = new ContextFact();
+        f.kind = ContextFact.Kind.EVENT;
+        f.target = target;
+        f.timestampMs = timestampMs;
+        f.object = object;
+        f.reason = clip(reason);
+        f.type = clip(type);
+        return f;
+    }
+
+    /**
+     * The pod with what the prompt shows of it and no more. Shares what is within bounds already
+     * (the job never changes a PodState it has been given).
+     */
+    static PodState bounded(PodState p) {
+        PodState b = new PodState();
+        b.namespace = p.namespace;
+        b.name = clip(p.name);
+        b.workloadKind = clip(p.workloadKind);
+        b.workloadName = clip(p.workloadName);
+        b.phase = clip(p.phase);
+        b.startTimeMs = p.startTimeMs;
+        b.observedAtMs = p.observedAtMs;
+        b.containers = p.containers;
+        b.labels = boundedMap(p.labels);
+        b.annotations = boundedMap(p.annotations);
+        b.conditions = boundedMap(p.conditions);
+        return b;
+    }
+
+    /**
+     * The pod as the prompt shows it, {@code detectedAtMs} giving its age: owner, phase, restarts,
+     * containers (limits, states), conditions, labels and annotations, each bounded.
+     */
+    static TargetContext.Pod summary(PodState p, long detectedAtMs) {
         List<TargetContext.Container> containers = new ArrayList<>();
         int restarts = 0;
         for (ContainerState c : p.containers) {
@@ -83,36 +88,66 @@ public class ContextFacts implements FlatMapFunction<PodInput, ContextFact> {
                             clip(c.waitingReason),
                             clip(c.lastTerminatedReason)));
         }
-        Map<String, String> annotations = new TreeMap<>(p.annotations);
-        annotations.remove(LAST_APPLIED);
-        TargetContext.Pod pod =
-                new TargetContext.Pod(
-                        clip(p.name),
-                        "Pod".equals(p.workloadKind) || p.workloadKind == null
-                                ? null
-                                : clip(p.workloadKind + "/" + p.workloadName),
-                        clip(p.phase),
-                        p.startTimeMs > 0 ? Instant.ofEpochMilli(p.startTimeMs).toString() : null,
-                        null,
-                        restarts,
-                        containers,
-                        capped(p.conditions),
-                        capped(p.labels),
-                        capped(annotations));
-        try {
-            return Json.mapper().writeValueAsString(pod);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        String age = null;
+        if (p.startTimeMs > 0 && detectedAtMs >= p.startTimeMs) {
+            age = Durations.format(Duration.ofSeconds((detectedAtMs - p.startTimeMs) / 1000));
         }
+        return new TargetContext.Pod(
+                clip(p.name),
+                "Pod".equals(p.workloadKind) || p.workloadKind == null
+                        ? null
+                        : clip(p.workloadKind + "/" + p.workloadName),
+                clip(p.phase),
+                p.startTimeMs > 0 ? Instant.ofEpochMilli(p.startTimeMs).toString() : null,
+                age,
+                restarts,
+                containers,
+                capped(p.conditions),
+                capped(p.labels),
+                capped(p.annotations));
     }
 
-    private static Map<String, String> capped(Map<String, String> m) {
+    /**
+     * The map itself when it is within bounds (at most {@link PromptBuilder#MAX_ENTRIES} entries,
+     * no long string, no last-applied configuration); otherwise {@link #capped}.
+     */
+    private static Map<String, String> boundedMap(Map<String, String> m) {
+        if (m == null) {
+            return new HashMap<>();
+        }
+        if (m.size() > PromptBuilder.MAX_ENTRIES || m.containsKey(LAST_APPLIED)) {
+            return capped(m);
+        }
+        for (Map.Entry<String, String> e : m.entrySet()) {
+            if (tooLong(e.getKey()) || tooLong(e.getValue())) {
+                return capped(m);
+            }
+        }
+        return m;
+    }
+
+    /**
+     * The first {@link PromptBuilder#MAX_ENTRIES} entries in key order, clipped, without the
+     * last-applied configuration.
+     */
+    static Map<String, String> capped(Map<String, String> m) {
         Map<String, String> out = new LinkedHashMap<>();
-        new TreeMap<>(m)
-                .entrySet().stream()
-                        .limit(PromptBuilder.MAX_ENTRIES)
-                        .forEach(e -> out.put(clip(e.getKey()), clip(e.getValue())));
+        if (m == null) {
+            return out;
+        }
+        for (Map.Entry<String, String> e : new TreeMap<>(m).entrySet()) {
+            if (out.size() == PromptBuilder.MAX_ENTRIES) {
+                break;
+            }
+            if (!LAST_APPLIED.equals(e.getKey())) {
+                out.put(clip(e.getKey()), clip(e.getValue()));
+            }
+        }
         return out;
+    }
+
+    private static boolean tooLong(String s) {
+        return s != null && s.length() > PromptBuilder.MAX_STRING;
     }
 
     private static String memory(long bytes) {

@@ -1,7 +1,6 @@
 package io.kubeskippy.job.enrich;
 
 import io.kubeskippy.job.JobSettings;
-import io.kubeskippy.job.source.PodInput;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -22,12 +21,12 @@ public final class EnrichmentStage {
 
     /**
      * @param candidates unsuppressed findings with their policy versions
-     * @param inputs the job's pod records and events (samples, if any, are ignored), for the
-     *     context; only read when an LLM is configured
+     * @param facts what the cluster says about the targets of policies with {@code ai.enabled}, for
+     *     the context; only read when an LLM is configured
      * @return every candidate, with its enrichment set
      */
     public static DataStream<Candidate> apply(
-            DataStream<Candidate> candidates, DataStream<PodInput> inputs, JobSettings settings) {
+            DataStream<Candidate> candidates, DataStream<ContextFact> facts, JobSettings settings) {
         LlmSettings llm = settings.llm();
         TypeInformation<Candidate> type = TypeInformation.of(Candidate.class);
         SingleOutputStreamOperator<Candidate> routed =
@@ -37,10 +36,6 @@ public final class EnrichmentStage {
                         .uid("enrichment-route");
         DataStream<Candidate> toLlm = routed;
         if (llm.configured()) {
-            DataStream<ContextFact> facts =
-                    inputs.flatMap(new ContextFacts(), TypeInformation.of(ContextFact.class))
-                            .name("enrichment: context facts")
-                            .uid("enrichment-context-facts");
             toLlm =
                     routed.keyBy(c -> c.target, Types.STRING)
                             .connect(facts.keyBy(f -> f.target, Types.STRING))

@@ -1,9 +1,6 @@
 package io.kubeskippy.job.enrich;
 
-import io.kubeskippy.model.policy.Durations;
-import io.kubeskippy.model.serde.Json;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.kubeskippy.job.source.PodState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,8 +27,10 @@ import org.apache.flink.util.Collector;
  * a target's state is cleared {@link #TTL} after its last fact (event time), or when all its pods
  * are deleted and it has no events.
  *
- * <p>Every pod record and event of the cluster passes through here, most of them about targets that
- * never have a finding, so a fact costs one read and one write of the target's {@link TargetFacts}.
+ * <p>The facts come from the fan-out, only for the targets of policies with {@code ai.enabled}:
+ * every pod record and event of such a target passes through here, most of them about targets that
+ * never have a finding, so a fact costs one read and one write of the target's {@link TargetFacts},
+ * and a pod is kept as its state, turned into a summary only for a call.
  */
 public class TargetContextFunction
         extends KeyedCoProcessFunction<String, Candidate, ContextFact, Candidate> {
@@ -44,17 +43,17 @@ public class TargetContextFunction
     static final int KEPT_PODS = 5;
     static final int KEPT_EVENTS = 20;
 
-    /** A pod of the target as kept: its summary (TargetContext.Pod JSON), when it was seen. */
+    /** A pod of the target as kept: its state (bounded), when it was seen. */
     public static class ContextPod {
         public String name;
-        public String summary;
+        public PodState state;
         public long seenAtMs;
 
         public ContextPod() {}
 
-        ContextPod(String name, String summary, long seenAtMs) {
+        ContextPod(String name, PodState state, long seenAtMs) {
             this.name = name;
-            this.summary = summary;
+            this.state = state;
             this.seenAtMs = seenAtMs;
         }
     }
@@ -269,7 +268,7 @@ public class TargetContextFunction
         kept.stream()
                 .sorted(Comparator.comparingLong((ContextPod p) -> p.seenAtMs).reversed())
                 .limit(PromptBuilder.MAX_PODS)
-                .forEach(p -> pods.add(withAge(p.summary, detectedAtMs)));
+                .forEach(p -> pods.add(ContextFacts.summary(p.state, detectedAtMs)));
         // up to the detection, consecutive repeats folded (at: the last of them)
         List<TargetContext.Event> out = new ArrayList<>();
         ContextEvent run = null;
@@ -296,29 +295,5 @@ public class TargetContextFunction
     private static TargetContext.Event event(ContextEvent e) {
         return new TargetContext.Event(
                 Instant.ofEpochMilli(e.atMs).toString(), e.object, e.type, e.reason, e.count);
-    }
-
-    private static TargetContext.Pod withAge(String summary, long detectedAtMs) {
-        try {
-            TargetContext.Pod p = Json.mapper().readValue(summary, TargetContext.Pod.class);
-            String age = null;
-            if (p.startedAt() != null) {
-                long ms = detectedAtMs - Instant.parse(p.startedAt()).toEpochMilli();
-                age = ms >= 0 ? Durations.format(Duration.ofSeconds(ms / 1000)) : null;
-            }
-            return new TargetContext.Pod(
-                    p.name(),
-                    p.owner(),
-                    p.phase(),
-                    p.startedAt(),
-                    age,
-                    p.restarts(),
-                    p.containers(),
-                    p.conditions(),
-                    p.labels(),
-                    p.annotations());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package io.kubeskippy.job.source;
 
+import io.kubeskippy.job.enrich.ContextFact;
+import io.kubeskippy.job.enrich.ContextFacts;
 import io.kubeskippy.job.feature.CounterRate;
 import io.kubeskippy.job.pattern.PolicyUpdate;
 import io.kubeskippy.job.policy.ActivePolicies;
@@ -30,6 +32,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Joins each pod's samples and events with its latest state and fans them out to the triggers of
@@ -41,13 +44,26 @@ import org.apache.flink.util.Collector;
  * <p>Where a pod's samples go (its targets and their triggers) depends only on the active policies
  * and the pod's name, labels and owner, so it is worked out once per pod and kept until a policy
  * update arrives or the pod changes; a sample then costs one lookup and a record per target.
+ *
+ * <p>With an LLM configured, the pod records and events of the targets of policies with {@code
+ * ai.enabled} also go to {@link #CONTEXT_FACTS}, keyed by those targets: the fan-out is where the
+ * job knows which targets those are, and the LLM's context needs no others.
  */
 public class FanOutFunction
         extends KeyedBroadcastProcessFunction<String, PodInput, PolicyUpdate, TriggerInput> {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * What the cluster says about the targets of policies with {@code ai.enabled} (their pods'
+     * states, events about them), for the LLM's context; only when built with context facts.
+     */
+    public static final OutputTag<ContextFact> CONTEXT_FACTS =
+            new OutputTag<>("context-facts", TypeInformation.of(ContextFact.class));
+
     private final ActivePolicies active;
+
+    private final boolean contextFacts;
 
     /** How long a counter's last reading is kept without a new one (processing time). */
     static final Duration COUNTER_READING_TTL = Duration.ofHours(1);
@@ -74,8 +90,12 @@ public class FanOutFunction
     /** Per pod: where its samples go under the active policies; dropped on a policy update. */
     private transient Map<String, PodRoutes> routes;
 
-    public FanOutFunction(ActivePolicies active) {
+    /**
+     * @param contextFacts whether to send {@link #CONTEXT_FACTS} (an LLM is configured)
+     */
+    public FanOutFunction(ActivePolicies active, boolean contextFacts) {
         this.active = active;
+        this.contextFacts = contextFacts;
     }
 
     @Override
@@ -112,8 +132,8 @@ public class FanOutFunction
         List<HealingPolicy> active = policies(ctx.getBroadcastState(ActivePolicies.DESCRIPTOR));
         switch (in.kind) {
             case SAMPLE -> sample(in, active, out);
-            case POD -> pod(in, active, out);
-            case EVENT -> event(in, active, out);
+            case POD -> pod(in, active, ctx, out);
+            case EVENT -> event(in, active, ctx, out);
         }
     }
 
@@ -314,7 +334,11 @@ public class FanOutFunction
         }
     }
 
-    private void pod(PodInput in, List<HealingPolicy> policies, Collector<TriggerInput> out)
+    private void pod(
+            PodInput in,
+            List<HealingPolicy> policies,
+            ReadOnlyContext ctx,
+            Collector<TriggerInput> out)
             throws Exception {
         PodState previous = podState.value();
         PodState current = in.pod;
@@ -325,11 +349,13 @@ public class FanOutFunction
         } else {
             podState.update(current);
         }
+        List<String> aiTargets = null;
         for (HealingPolicy policy : policies) {
             String target = Targets.targetOf(policy, current.namespace, current.name, current);
             if (target == null) {
                 continue;
             }
+            aiTargets = withAiTarget(aiTargets, policy, target);
             List<Trigger> triggers = policy.spec().triggers();
             for (int index = 0; index < triggers.size(); index++) {
                 Trigger trigger = triggers.get(index);
@@ -367,6 +393,28 @@ public class FanOutFunction
                 }
             }
         }
+        if (aiTargets != null) {
+            for (String target : aiTargets) {
+                ctx.output(CONTEXT_FACTS, ContextFacts.pod(target, current, in.timestampMs));
+            }
+        }
+    }
+
+    /**
+     * {@code targets} with {@code target} added when the LLM may enrich the policy's findings and
+     * context facts are wanted; a pod or event usually has one such target, often none.
+     */
+    private List<String> withAiTarget(List<String> targets, HealingPolicy policy, String target) {
+        if (!contextFacts || !policy.spec().ai().enabled()) {
+            return targets;
+        }
+        if (targets == null) {
+            targets = new ArrayList<>(2);
+        }
+        if (!targets.contains(target)) {
+            targets.add(target);
+        }
+        return targets;
     }
 
     /** A condition that changed status feeds condition triggers and condition steps. */
@@ -410,9 +458,14 @@ public class FanOutFunction
         }
     }
 
-    private void event(PodInput in, List<HealingPolicy> policies, Collector<TriggerInput> out)
+    private void event(
+            PodInput in,
+            List<HealingPolicy> policies,
+            ReadOnlyContext ctx,
+            Collector<TriggerInput> out)
             throws Exception {
         PodState pod = "Pod".equals(in.involvedKind) ? podState.value() : null;
+        List<String> aiTargets = null;
         for (HealingPolicy policy : policies) {
             String target =
                     "Pod".equals(in.involvedKind)
@@ -422,6 +475,7 @@ public class FanOutFunction
             if (target == null) {
                 continue;
             }
+            aiTargets = withAiTarget(aiTargets, policy, target);
             List<Trigger> triggers = policy.spec().triggers();
             for (int index = 0; index < triggers.size(); index++) {
                 if (!wantsEvent(triggers.get(index), in.reason)) {
@@ -432,6 +486,14 @@ public class FanOutFunction
                 t.reason = in.reason;
                 t.type = in.type;
                 emit(t, out);
+            }
+        }
+        if (aiTargets != null) {
+            for (String target : aiTargets) {
+                ctx.output(
+                        CONTEXT_FACTS,
+                        ContextFacts.event(
+                                target, in.involvedName, in.type, in.reason, in.timestampMs));
             }
         }
     }

@@ -10,14 +10,11 @@ import io.kubeskippy.job.source.ContainerState;
 import io.kubeskippy.job.source.PodInput;
 import io.kubeskippy.job.source.PodState;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,23 +59,18 @@ class TargetContextFunctionTest {
         return p;
     }
 
+    /** The facts the fan-out sends for a pod's own target. */
     private void facts(PodInput in) throws Exception {
-        List<ContextFact> out = new ArrayList<>();
-        new ContextFacts()
-                .flatMap(
-                        in,
-                        new Collector<>() {
-                            @Override
-                            public void collect(ContextFact f) {
-                                out.add(f);
-                            }
-
-                            @Override
-                            public void close() {}
-                        });
-        for (ContextFact f : out) {
-            harness.processElement2(new StreamRecord<>(f, f.timestampMs));
-        }
+        ContextFact f =
+                in.kind == PodInput.Kind.POD
+                        ? ContextFacts.pod(in.pod.podId(), in.pod, in.timestampMs)
+                        : ContextFacts.event(
+                                in.involvedKind + "/" + in.namespace + "/" + in.involvedName,
+                                in.involvedName,
+                                in.type,
+                                in.reason,
+                                in.timestampMs);
+        harness.processElement2(new StreamRecord<>(f, f.timestampMs));
     }
 
     private Candidate candidate() {
@@ -91,10 +83,10 @@ class TargetContextFunctionTest {
     void keepsTheLastSeenPodsAndTheLatestEventsInTimeOrder() {
         TargetContextFunction.TargetFacts kept = new TargetContextFunction.TargetFacts();
         for (int i = 0; i < TargetContextFunction.KEPT_PODS + 2; i++) {
-            kept.putPod(new TargetContextFunction.ContextPod("cart-" + i, "{}", 1000L * i));
+            kept.putPod(new TargetContextFunction.ContextPod("cart-" + i, null, 1000L * i));
         }
-        kept.putPod(new TargetContextFunction.ContextPod("cart-9", "{}", 0)); // older than all
-        kept.putPod(new TargetContextFunction.ContextPod("cart-3", "{\"new\":1}", 9000));
+        kept.putPod(new TargetContextFunction.ContextPod("cart-9", null, 0)); // older than all
+        kept.putPod(new TargetContextFunction.ContextPod("cart-3", null, 9000));
         assertThat(kept.pods)
                 .extracting(p -> p.name)
                 .containsExactlyInAnyOrder("cart-2", "cart-3", "cart-4", "cart-5", "cart-6");

@@ -1,11 +1,15 @@
 package io.kubeskippy.job.enrich;
 
 import io.kubeskippy.job.source.PodState;
+import io.kubeskippy.job.source.RecordTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * One thing the cluster said about a target, for its prompt context: a pod's new state, the pod's
- * deletion, or a Kubernetes Event. A Flink POJO.
+ * deletion, or a Kubernetes Event. Serialized field by field ({@link RecordTypeInfo}); not changed
+ * once emitted.
  */
+@TypeInfo(RecordTypeInfo.ContextFactFactory.class)
 public class ContextFact {
 
     /** Which fields are set. */

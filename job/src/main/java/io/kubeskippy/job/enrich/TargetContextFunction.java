@@ -266,6 +266,7 @@ public class TargetContextFunction
             List<ContextPod> kept, List<ContextEvent> events, long detectedAtMs) {
         List<TargetContext.Pod> pods = new ArrayList<>();
         kept.stream()
+                .filter(p -> p.state != null) // kept as a summary by an older version: left out
                 .sorted(Comparator.comparingLong((ContextPod p) -> p.seenAtMs).reversed())
                 .limit(PromptBuilder.MAX_PODS)
                 .forEach(p -> pods.add(ContextFacts.summary(p.state, detectedAtMs)));

@@ -1,5 +1,6 @@
 package io.kubeskippy.job.source;
 
+import io.kubeskippy.job.enrich.ContextFact;
 import io.kubeskippy.job.pattern.PolicyUpdate;
 import java.io.IOException;
 import java.util.HashMap;
@@ -119,6 +120,39 @@ final class RecordCodecs {
                     r.reason = StringValue.readString(in);
                     r.type = StringValue.readString(in);
                     r.status = StringValue.readString(in);
+                    return r;
+                }
+            };
+
+    static final RecordTypeInfo.Codec<ContextFact> CONTEXT_FACT =
+            new RecordTypeInfo.Codec<>() {
+                @Override
+                public void write(ContextFact r, DataOutputView out) throws IOException {
+                    StringValue.writeString(r.target, out);
+                    out.writeByte(r.kind == null ? NULL : r.kind.ordinal());
+                    out.writeLong(r.timestampMs);
+                    StringValue.writeString(r.object, out);
+                    out.writeBoolean(r.pod != null);
+                    if (r.pod != null) {
+                        writePod(r.pod, out);
+                    }
+                    StringValue.writeString(r.reason, out);
+                    StringValue.writeString(r.type, out);
+                }
+
+                @Override
+                public ContextFact read(DataInputView in) throws IOException {
+                    ContextFact r = new ContextFact();
+                    r.target = StringValue.readString(in);
+                    int kind = in.readByte();
+                    r.kind = kind == NULL ? null : ContextFact.Kind.values()[kind];
+                    r.timestampMs = in.readLong();
+                    r.object = StringValue.readString(in);
+                    if (in.readBoolean()) {
+                        r.pod = readPod(in);
+                    }
+                    r.reason = StringValue.readString(in);
+                    r.type = StringValue.readString(in);
                     return r;
                 }
             };

@@ -1,5 +1,6 @@
 package io.kubeskippy.job.source;
 
+import io.kubeskippy.job.enrich.ContextFact;
 import java.io.IOException;
 import java.util.Objects;
 import org.apache.flink.api.common.serialization.SerializerConfig;
@@ -15,7 +16,8 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Type information of a record the job sends between operators on every sample ({@link
- * SourceRecord}, {@link PodInput}, {@link TriggerInput}) with a hand-written serializer: field by
+ * SourceRecord}, {@link PodInput}, {@link TriggerInput}), or on every pod record and event of a
+ * target the LLM may be asked about ({@link ContextFact}), with a hand-written serializer: field by
  * field, without the reflection and null flags of Flink's POJO serializer. The records are not
  * changed once emitted, so a copy is the record itself (chained operators pass it on as it is).
  * {@code RecordSerializersTest} fails when a field is added and not serialized.
@@ -82,6 +84,9 @@ public final class RecordTypeInfo<T> extends TypeInformation<T> {
         }
         if (type == TriggerInput.class) {
             return (TypeSerializer) TriggerInputSerializer.INSTANCE;
+        }
+        if (type == ContextFact.class) {
+            return (TypeSerializer) ContextFactSerializer.INSTANCE;
         }
         throw new IllegalStateException("no serializer for " + type);
     }
@@ -213,6 +218,22 @@ public final class RecordTypeInfo<T> extends TypeInformation<T> {
         }
     }
 
+    /** Serializer of {@link ContextFact}. */
+    public static final class ContextFactSerializer extends RecordSerializer<ContextFact> {
+        private static final long serialVersionUID = 1L;
+        public static final ContextFactSerializer INSTANCE = new ContextFactSerializer();
+
+        @Override
+        Codec<ContextFact> codec() {
+            return RecordCodecs.CONTEXT_FACT;
+        }
+
+        @Override
+        public TypeSerializerSnapshot<ContextFact> snapshotConfiguration() {
+            return new ContextFactSnapshot();
+        }
+    }
+
     /** Snapshot of {@link SourceRecordSerializer}. */
     public static final class SourceRecordSnapshot
             extends SimpleTypeSerializerSnapshot<SourceRecord> {
@@ -233,6 +254,14 @@ public final class RecordTypeInfo<T> extends TypeInformation<T> {
             extends SimpleTypeSerializerSnapshot<TriggerInput> {
         public TriggerInputSnapshot() {
             super(() -> TriggerInputSerializer.INSTANCE);
+        }
+    }
+
+    /** Snapshot of {@link ContextFactSerializer}. */
+    public static final class ContextFactSnapshot
+            extends SimpleTypeSerializerSnapshot<ContextFact> {
+        public ContextFactSnapshot() {
+            super(() -> ContextFactSerializer.INSTANCE);
         }
     }
 
@@ -263,6 +292,16 @@ public final class RecordTypeInfo<T> extends TypeInformation<T> {
         public TypeInformation<TriggerInput> createTypeInfo(
                 java.lang.reflect.Type t, java.util.Map<String, TypeInformation<?>> params) {
             return new RecordTypeInfo<>(TriggerInput.class);
+        }
+    }
+
+    /** See {@link SourceRecordFactory}. */
+    public static final class ContextFactFactory
+            extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<ContextFact> {
+        @Override
+        public TypeInformation<ContextFact> createTypeInfo(
+                java.lang.reflect.Type t, java.util.Map<String, TypeInformation<?>> params) {
+            return new RecordTypeInfo<>(ContextFact.class);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.kubeskippy.job.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubeskippy.job.enrich.ContextFact;
 import io.kubeskippy.job.pattern.PolicyUpdate;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -110,6 +111,15 @@ class RecordSerializersTest {
     void podInputKeepsEveryFieldOfItAndItsPod() throws Exception {
         PodInput in = filled(new PodInput());
         assertSameFields(in, roundTrip(PodInput.class, in));
+    }
+
+    @Test
+    void contextFactKeepsEveryFieldOfItAndItsPod() throws Exception {
+        ContextFact fact = filled(new ContextFact());
+        assertSameFields(fact, roundTrip(ContextFact.class, fact));
+        ContextFact event = filled(new ContextFact());
+        event.pod = null;
+        assertSameFields(event, roundTrip(ContextFact.class, event));
     }
 
     @Test

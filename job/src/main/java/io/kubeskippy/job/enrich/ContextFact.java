@@ -28,7 +28,7 @@ public class ContextFact {
     /** The pod's name (POD, POD_DELETED) or the event's object (EVENT). */
     public String object;
 
-    /** The pod's state, bounded ({@link ContextFacts#pod}) (POD); null otherwise. */
+    /** The pod's state, bounded ({@link ContextFacts#bounded}) (POD); null otherwise. */
     public PodState pod;
 
     public String reason;

@@ -14,9 +14,10 @@ import java.util.TreeMap;
 
 /**
  * The {@link ContextFact}s of a target, and the pod as the prompt shows it. A pod's state is kept
- * as it came, only bounded (strings clipped, maps capped, the last-applied configuration dropped),
- * so state stays small; it is turned into its summary ({@link #summary}) only for a call, which few
- * facts ever get to.
+ * as it came, only bounded (its own strings clipped, its maps capped, the last-applied
+ * configuration dropped; its containers as they are, whose names and reasons Kubernetes bounds), so
+ * state stays small; it is turned into its summary ({@link #summary}) only for a call, which few
+ * facts ever get to. The summary clips every string.
  */
 public final class ContextFacts {
 
@@ -36,6 +37,16 @@ public final class ContextFacts {
         return f;
     }
 
+    /** The pod is no longer the target's (deleted, relabelled, or owned by another). */
+    public static ContextFact podGone(String target, String pod, long timestampMs) {
+        ContextFact f = new ContextFact();
+        f.target = target;
+        f.kind = ContextFact.Kind.POD_DELETED;
+        f.timestampMs = timestampMs;
+        f.object = pod;
+        return f;
+    }
+
     /** A Kubernetes Event about {@code object}, for the given target. */
     public static ContextFact event(
             String target, String object, String type, String reason, long timestampMs) {
@@ -50,8 +61,8 @@ public final class ContextFacts {
     }
 
     /**
-     * The pod with what the prompt shows of it and no more. Shares what is within bounds already
-     * (the job never changes a PodState it has been given).
+     * The pod with what the prompt shows of it. Shares what is within bounds already, and the
+     * containers (the job never changes a PodState once built).
      */
     static PodState bounded(PodState p) {
         PodState b = new PodState();

@@ -131,7 +131,7 @@ public class FanOutFunction
             throws Exception {
         List<HealingPolicy> active = policies(ctx.getBroadcastState(ActivePolicies.DESCRIPTOR));
         switch (in.kind) {
-            case SAMPLE -> sample(in, active, out);
+            case SAMPLE -> sample(in, active, ctx, out);
             case POD -> pod(in, active, ctx, out);
             case EVENT -> event(in, active, ctx, out);
         }
@@ -153,7 +153,11 @@ public class FanOutFunction
         return policies;
     }
 
-    private void sample(PodInput in, List<HealingPolicy> active, Collector<TriggerInput> out)
+    private void sample(
+            PodInput in,
+            List<HealingPolicy> active,
+            ReadOnlyContext ctx,
+            Collector<TriggerInput> out)
             throws Exception {
         PodState pod = podState.value();
         if (pod == null) {
@@ -165,6 +169,13 @@ public class FanOutFunction
         if (r == null || !r.validFor(namespace, podName, pod)) {
             r = PodRoutes.of(active, namespace, podName, pod);
             routes.put(in.key, r);
+            if (pod != null) {
+                // the first sample since a policy update or a restore: a target of a newly
+                // active policy learns of the pod now, not at its next update (if ever)
+                for (String target : aiTargets(active, pod)) {
+                    ctx.output(CONTEXT_FACTS, ContextFacts.pod(target, pod, in.timestampMs));
+                }
+            }
         }
         List<TargetRoutes> targets = r.byMetric.get(in.metric);
         if (targets == null) {
@@ -398,6 +409,30 @@ public class FanOutFunction
                 ctx.output(CONTEXT_FACTS, ContextFacts.pod(target, current, in.timestampMs));
             }
         }
+        if (contextFacts && previous != null && !current.deleted) {
+            // new labels or a new owner: a target that no longer has the pod forgets it
+            for (String target : aiTargets(policies, previous)) {
+                if (aiTargets == null || !aiTargets.contains(target)) {
+                    ctx.output(
+                            CONTEXT_FACTS,
+                            ContextFacts.podGone(target, current.name, in.timestampMs));
+                }
+            }
+        }
+    }
+
+    /** The targets of policies with {@code ai.enabled} that have the pod; none without facts. */
+    private List<String> aiTargets(List<HealingPolicy> policies, PodState pod) {
+        List<String> targets = null;
+        if (contextFacts) {
+            for (HealingPolicy policy : policies) {
+                String target = Targets.targetOf(policy, pod.namespace, pod.name, pod);
+                if (target != null) {
+                    targets = withAiTarget(targets, policy, target);
+                }
+            }
+        }
+        return targets == null ? List.of() : targets;
     }
 
     /**
@@ -473,6 +508,15 @@ public class FanOutFunction
                             : Targets.targetOfObject(
                                     policy, in.namespace, in.involvedKind, in.involvedName);
             if (target == null) {
+                if (!"Pod".equals(in.involvedKind) && aboutItsWorkloads(policy, in.namespace)) {
+                    // a Deployment's own events (FailedCreate, ProgressDeadlineExceeded) are
+                    // context for its target, though no trigger of the policy reads them
+                    aiTargets =
+                            withAiTarget(
+                                    aiTargets,
+                                    policy,
+                                    in.involvedKind + "/" + in.namespace + "/" + in.involvedName);
+                }
                 continue;
             }
             aiTargets = withAiTarget(aiTargets, policy, target);
@@ -496,6 +540,12 @@ public class FanOutFunction
                                 target, in.involvedName, in.type, in.reason, in.timestampMs));
             }
         }
+    }
+
+    /** Whether the policy's targets in the namespace are workloads ({@code groupBy: workload}). */
+    private static boolean aboutItsWorkloads(HealingPolicy policy, String namespace) {
+        return policy.spec().groupBy() == PolicySpec.GroupBy.WORKLOAD
+                && policy.spec().selector().selectsNamespace(namespace);
     }
 
     private static boolean wantsEvent(Trigger trigger, String reason) {

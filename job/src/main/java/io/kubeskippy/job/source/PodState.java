@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * The state of one pod as the job joins it to samples and events: owner workload, labels,
  * containers (limits, restarts, states) and conditions. Built by {@link PodStates} from the pod's
- * latest WatchEvent. A Flink POJO.
+ * latest WatchEvent. A Flink POJO. Never changed once built: the fan-out's state, its routes and
+ * the LLM's context facts share its maps and containers.
  */
 public class PodState {
     public String namespace;

@@ -56,6 +56,23 @@ class ContextFactsTest {
         return p;
     }
 
+    private static KeyedBroadcastOperatorTestHarness<String, PodInput, PolicyUpdate, TriggerInput>
+            fanOut() throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new FanOutFunction(ActivePolicies.none(), true),
+                in -> in.key,
+                Types.STRING,
+                ActivePolicies.DESCRIPTOR);
+    }
+
+    private static List<String> sent(
+            KeyedBroadcastOperatorTestHarness<String, PodInput, PolicyUpdate, TriggerInput> h) {
+        var out = h.getSideOutput(FanOutFunction.CONTEXT_FACTS);
+        return out == null
+                ? List.of()
+                : out.stream().map(r -> r.getValue().kind + " " + r.getValue().target).toList();
+    }
+
     private static List<ContextFact> facts(boolean llm, String... policies) throws Exception {
         try (KeyedBroadcastOperatorTestHarness<String, PodInput, PolicyUpdate, TriggerInput> h =
                 ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
@@ -113,6 +130,76 @@ class ContextFactsTest {
         assertThat(summary.ageAtDetection()).isEqualTo("1m30s");
         assertThat(summary.restarts()).isEqualTo(2);
         assertThat(summary.labels().keySet()).first().isEqualTo("label-a");
+    }
+
+    @Test
+    void aTargetThatLosesThePodForgetsIt() throws Exception {
+        try (var h = fanOut()) {
+            h.processBroadcastElement(update(AI_WORKLOADS), 0);
+            long at = T0.toEpochMilli();
+            PodState p = pod("ai", "cart-1");
+            h.processElement(PodInput.pod(p, at), at);
+            PodState moved = pod("ai", "cart-1");
+            moved.workloadName = "checkout"; // another owner
+            h.processElement(PodInput.pod(moved, at + 1000), at + 1000);
+            PodState deleted = pod("ai", "cart-1");
+            deleted.workloadName = "checkout";
+            deleted.deleted = true;
+            h.processElement(PodInput.pod(deleted, at + 2000), at + 2000);
+
+            assertThat(sent(h))
+                    .containsExactly(
+                            "POD Deployment/ai/cart",
+                            "POD Deployment/ai/checkout",
+                            "POD_DELETED Deployment/ai/cart",
+                            "POD_DELETED Deployment/ai/checkout");
+        }
+    }
+
+    @Test
+    void aPolicyThatComesLaterLearnsOfThePodAtItsNextSample() throws Exception {
+        try (var h = fanOut()) {
+            long at = T0.toEpochMilli();
+            h.processElement(PodInput.pod(pod("ai", "cart-1"), at), at);
+            assertThat(sent(h)).isEmpty();
+
+            h.processBroadcastElement(update(AI_PODS), at);
+            h.processElement(
+                    PodInput.sample(
+                            "ai/cart-1",
+                            "container_memory_working_set_bytes",
+                            java.util.Map.of("container", "app"),
+                            at + 15_000,
+                            1e8),
+                    at + 15_000);
+
+            assertThat(sent(h)).containsExactly("POD Pod/ai/cart-1");
+        }
+    }
+
+    @Test
+    void aWorkloadsOwnEventsAreContextForItsTarget() throws Exception {
+        try (var h = fanOut()) {
+            h.processBroadcastElement(update(AI_PODS), 0);
+            h.processBroadcastElement(update(AI_WORKLOADS), 0);
+            long at = T0.toEpochMilli();
+            h.processElement(
+                    PodInput.event(
+                            "ai", "Deployment", "cart", "ProgressDeadlineExceeded", "Warning", at),
+                    at);
+            h.processElement(
+                    PodInput.event(
+                            "rules",
+                            "Deployment",
+                            "cart",
+                            "ProgressDeadlineExceeded",
+                            "Warning",
+                            at),
+                    at);
+
+            // the pod-grouped policy has no such target; the other namespace no ai policy
+            assertThat(sent(h)).containsExactly("EVENT Deployment/ai/cart");
+        }
     }
 
     @Test

@@ -199,8 +199,10 @@ class EnrichmentITCase {
                                 "700ms",
                                 "llm-retries",
                                 "0",
+                                // its deadline (1.25 s) well after the call's timeout, so that a
+                                // busy machine cannot make the deadline come first
                                 "enrichment-timeout",
-                                "1s"),
+                                "1500ms"),
                         dir,
                         aiInShop,
                         rulesOnly);

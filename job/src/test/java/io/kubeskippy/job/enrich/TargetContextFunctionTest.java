@@ -10,6 +10,7 @@ import io.kubeskippy.job.source.ContainerState;
 import io.kubeskippy.job.source.PodInput;
 import io.kubeskippy.job.source.PodState;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -178,6 +179,19 @@ class TargetContextFunctionTest {
         harness.processElement1(
                 new StreamRecord<>(candidate(), T0.plusSeconds(200).toEpochMilli()));
         assertThat(harness.extractOutputValues()).hasSize(2);
+    }
+
+    @Test
+    void aPodKeptAsASummaryByAnOlderVersionIsLeftOut() {
+        PodState p = ContextFacts.bounded(pod("cart-2"));
+        TargetContext context =
+                TargetContextFunction.context(
+                        List.of(
+                                new TargetContextFunction.ContextPod("cart-1", null, 2000),
+                                new TargetContextFunction.ContextPod("cart-2", p, 1000)),
+                        List.of(),
+                        T0.plusSeconds(60).toEpochMilli());
+        assertThat(context.pods()).extracting(TargetContext.Pod::name).containsExactly("cart-2");
     }
 
     @Test

@@ -15,9 +15,9 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.junit.jupiter.api.Test;
 
 /**
- * The hand-written serializers of the per-sample records write every field: each field is filled
- * with a value of its own, and must come back. A field added to a record and not to its codec fails
- * here.
+ * The hand-written serializers of the records between operators write every field: each field is
+ * filled with a value of its own, and must come back. A field added to a record and not to its
+ * codec fails here.
  */
 class RecordSerializersTest {
 

@@ -28,12 +28,12 @@ public final class ContextFacts {
 
     /** The pod's new state, or its deletion, for the given target (the pod or its workload). */
     public static ContextFact pod(String target, PodState p, long timestampMs) {
-        ContextFact f = new ContextFact();
-        f.target = target;
-        f.kind = p.deleted ? ContextFact.Kind.POD_DELETED : ContextFact.Kind.POD;
-        f.timestampMs = timestampMs;
-        f.object = p.name;
-        f.pod = p.deleted ? null : bounded(p);
+        if (p.deleted) {
+            return podGone(target, p.name, timestampMs);
+        }
+        ContextFact f = podGone(target, p.name, timestampMs);
+        f.kind = ContextFact.Kind.POD;
+        f.pod = bounded(p);
         return f;
     }
 

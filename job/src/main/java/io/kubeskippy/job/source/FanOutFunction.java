@@ -360,13 +360,11 @@ public class FanOutFunction
         } else {
             podState.update(current);
         }
-        List<String> aiTargets = null;
         for (HealingPolicy policy : policies) {
             String target = Targets.targetOf(policy, current.namespace, current.name, current);
             if (target == null) {
                 continue;
             }
-            aiTargets = withAiTarget(aiTargets, policy, target);
             List<Trigger> triggers = policy.spec().triggers();
             for (int index = 0; index < triggers.size(); index++) {
                 Trigger trigger = triggers.get(index);
@@ -404,15 +402,14 @@ public class FanOutFunction
                 }
             }
         }
-        if (aiTargets != null) {
-            for (String target : aiTargets) {
-                ctx.output(CONTEXT_FACTS, ContextFacts.pod(target, current, in.timestampMs));
-            }
+        List<String> aiTargets = aiTargets(policies, current);
+        for (String target : aiTargets) {
+            ctx.output(CONTEXT_FACTS, ContextFacts.pod(target, current, in.timestampMs));
         }
-        if (contextFacts && previous != null && !current.deleted) {
+        if (previous != null && !current.deleted) {
             // new labels or a new owner: a target that no longer has the pod forgets it
             for (String target : aiTargets(policies, previous)) {
-                if (aiTargets == null || !aiTargets.contains(target)) {
+                if (!aiTargets.contains(target)) {
                     ctx.output(
                             CONTEXT_FACTS,
                             ContextFacts.podGone(target, current.name, in.timestampMs));

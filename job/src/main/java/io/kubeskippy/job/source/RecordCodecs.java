@@ -55,10 +55,7 @@ final class RecordCodecs {
                     StringValue.writeString(r.metric, out);
                     writeMap(r.labels, out);
                     out.writeDouble(r.value);
-                    out.writeBoolean(r.pod != null);
-                    if (r.pod != null) {
-                        writePod(r.pod, out);
-                    }
+                    writeOptionalPod(r.pod, out);
                     StringValue.writeString(r.reason, out);
                     StringValue.writeString(r.type, out);
                     StringValue.writeString(r.involvedKind, out);
@@ -76,9 +73,7 @@ final class RecordCodecs {
                     r.metric = StringValue.readString(in);
                     r.labels = readMap(in);
                     r.value = in.readDouble();
-                    if (in.readBoolean()) {
-                        r.pod = readPod(in);
-                    }
+                    r.pod = readOptionalPod(in);
                     r.reason = StringValue.readString(in);
                     r.type = StringValue.readString(in);
                     r.involvedKind = StringValue.readString(in);
@@ -132,10 +127,7 @@ final class RecordCodecs {
                     out.writeByte(r.kind == null ? NULL : r.kind.ordinal());
                     out.writeLong(r.timestampMs);
                     StringValue.writeString(r.object, out);
-                    out.writeBoolean(r.pod != null);
-                    if (r.pod != null) {
-                        writePod(r.pod, out);
-                    }
+                    writeOptionalPod(r.pod, out);
                     StringValue.writeString(r.reason, out);
                     StringValue.writeString(r.type, out);
                 }
@@ -148,9 +140,7 @@ final class RecordCodecs {
                     r.kind = kind == NULL ? null : ContextFact.Kind.values()[kind];
                     r.timestampMs = in.readLong();
                     r.object = StringValue.readString(in);
-                    if (in.readBoolean()) {
-                        r.pod = readPod(in);
-                    }
+                    r.pod = readOptionalPod(in);
                     r.reason = StringValue.readString(in);
                     r.type = StringValue.readString(in);
                     return r;
@@ -171,6 +161,17 @@ final class RecordCodecs {
         p.document = StringValue.readString(in);
         p.receivedAtMs = in.readLong();
         return p;
+    }
+
+    private static void writeOptionalPod(PodState p, DataOutputView out) throws IOException {
+        out.writeBoolean(p != null);
+        if (p != null) {
+            writePod(p, out);
+        }
+    }
+
+    private static PodState readOptionalPod(DataInputView in) throws IOException {
+        return in.readBoolean() ? readPod(in) : null;
     }
 
     private static void writePod(PodState p, DataOutputView out) throws IOException {

@@ -2,12 +2,12 @@ package io.kubeskippy.job.enrich;
 
 import static io.kubeskippy.job.enrich.EnrichmentFixtures.T0;
 import static io.kubeskippy.job.enrich.EnrichmentFixtures.crashLoopAi;
+import static io.kubeskippy.job.enrich.EnrichmentFixtures.crashLoopingPod;
 import static io.kubeskippy.job.enrich.EnrichmentFixtures.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubeskippy.job.pattern.PolicyUpdate;
 import io.kubeskippy.job.policy.ActivePolicies;
-import io.kubeskippy.job.source.ContainerState;
 import io.kubeskippy.job.source.FanOutFunction;
 import io.kubeskippy.job.source.PodInput;
 import io.kubeskippy.job.source.PodState;
@@ -38,17 +38,7 @@ class ContextFactsTest {
                     .replace("    enabled: true\n", "    enabled: false\n");
 
     private static PodState pod(String namespace, String name) {
-        PodState p = new PodState();
-        p.namespace = namespace;
-        p.name = name;
-        p.workloadKind = "Deployment";
-        p.workloadName = "cart";
-        p.phase = "Running";
-        p.startTimeMs = T0.toEpochMilli();
-        ContainerState c = new ContainerState();
-        c.name = "app";
-        c.restartCount = 2;
-        p.containers.add(c);
+        PodState p = crashLoopingPod(namespace, name, 2);
         p.annotations.put(LAST_APPLIED, "{" + "x".repeat(5000) + "}");
         for (int i = 0; i < 15; i++) {
             p.labels.put("label-" + (char) ('a' + i), "v".repeat(i == 0 ? 300 : 3));

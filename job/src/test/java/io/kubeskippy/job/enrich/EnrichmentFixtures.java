@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubeskippy.job.JobSettings;
 import io.kubeskippy.job.pattern.PolicyUpdate;
+import io.kubeskippy.job.source.ContainerState;
+import io.kubeskippy.job.source.PodState;
 import io.kubeskippy.model.Topics;
 import io.kubeskippy.model.policy.Diagnostic;
 import io.kubeskippy.model.policy.HealingPolicy;
@@ -105,6 +107,27 @@ final class EnrichmentFixtures {
         return JobSettings.from(
                 Map.of("llm-url", url, "llm-provider", "openai", "llm-cache-ttl", "0"),
                 Topics.defaults());
+    }
+
+    /**
+     * A pod of Deployment {@code cart}, started at {@link #T0}, whose one container ({@code app},
+     * 512Mi) waits in CrashLoopBackOff after {@code restarts} restarts.
+     */
+    static PodState crashLoopingPod(String namespace, String name, int restarts) {
+        PodState p = new PodState();
+        p.namespace = namespace;
+        p.name = name;
+        p.workloadKind = "Deployment";
+        p.workloadName = "cart";
+        p.phase = "Running";
+        p.startTimeMs = T0.toEpochMilli();
+        ContainerState c = new ContainerState();
+        c.name = "app";
+        c.memoryLimitBytes = 512L * 1024 * 1024;
+        c.restartCount = restarts;
+        c.waitingReason = "CrashLoopBackOff";
+        p.containers.add(c);
+        return p;
     }
 
     static Finding crashLoop(String namespace, String pod) {

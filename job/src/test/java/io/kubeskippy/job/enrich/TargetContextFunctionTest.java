@@ -3,10 +3,10 @@ package io.kubeskippy.job.enrich;
 import static io.kubeskippy.job.enrich.EnrichmentFixtures.CRASH_LOOP_AI;
 import static io.kubeskippy.job.enrich.EnrichmentFixtures.T0;
 import static io.kubeskippy.job.enrich.EnrichmentFixtures.crashLoop;
+import static io.kubeskippy.job.enrich.EnrichmentFixtures.crashLoopingPod;
 import static io.kubeskippy.job.enrich.EnrichmentFixtures.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubeskippy.job.source.ContainerState;
 import io.kubeskippy.job.source.PodInput;
 import io.kubeskippy.job.source.PodState;
 import java.time.Duration;
@@ -42,19 +42,7 @@ class TargetContextFunctionTest {
     }
 
     private static PodState pod(String name) {
-        PodState p = new PodState();
-        p.namespace = "shop";
-        p.name = name;
-        p.workloadKind = "Deployment";
-        p.workloadName = "cart";
-        p.phase = "Running";
-        p.startTimeMs = T0.toEpochMilli();
-        ContainerState c = new ContainerState();
-        c.name = "app";
-        c.memoryLimitBytes = 512L * 1024 * 1024;
-        c.restartCount = 3;
-        c.waitingReason = "CrashLoopBackOff";
-        p.containers.add(c);
+        PodState p = crashLoopingPod("shop", name, 3);
         p.annotations.put("kubectl.kubernetes.io/last-applied-configuration", "{...}");
         p.annotations.put("team", "payments");
         return p;

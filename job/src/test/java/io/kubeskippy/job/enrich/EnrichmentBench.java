@@ -65,6 +65,15 @@ public final class EnrichmentBench {
     static final int CRASH_LOOPS = Integer.getInteger("kubeskippy.bench.crashLoops", 6000);
     static final int STEADY_PODS = Integer.getInteger("kubeskippy.bench.steadyPods", 1000);
 
+    /**
+     * How many of the {@link #CRASH_LOOPS} also crash-loop under the policy with {@code ai.enabled}
+     * (spread evenly over the round; all by default). The policy without it always has all of them.
+     * Fewer than all: the LLM is asked less often than its capacity allows, and every such finding
+     * is enriched; all: most of them find every call slot taken.
+     */
+    static final int AI_CRASH_LOOPS =
+            Integer.getInteger("kubeskippy.bench.aiCrashLoops", CRASH_LOOPS);
+
     /** Unreported rounds at the start of the unpaced job, and its measured rounds. */
     static final int WARM_UP_ROUNDS = Integer.getInteger("kubeskippy.bench.warmUpRounds", 8);
 
@@ -421,7 +430,8 @@ public final class EnrichmentBench {
         Path dir = Files.createTempDirectory(Path.of("target"), "enrich-bench-");
         Recordings r = new Recordings();
         for (int i = 0; i < CRASH_LOOPS; i++) {
-            for (String ns : List.of("ai", "rules")) {
+            boolean ai = (long) i * AI_CRASH_LOOPS % CRASH_LOOPS < AI_CRASH_LOOPS;
+            for (String ns : ai ? List.of("ai", "rules") : List.of("rules")) {
                 String pod = "app" + i + "-1";
                 r.pod(ns, "app" + i, pod, 512 * MI, T0);
                 int at = 60 + i * 3;

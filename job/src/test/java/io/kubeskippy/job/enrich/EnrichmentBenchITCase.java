@@ -131,7 +131,7 @@ class EnrichmentBenchITCase {
                                 + " runs two jobs of rounds: unpaced, %d warm-up and %d measured"
                                 + " rounds; paced, %d and %d%n",
                         records,
-                        CRASH_LOOPS,
+                        EnrichmentBench.AI_CRASH_LOOPS,
                         CRASH_LOOPS,
                         EnrichmentBench.STEADY_PODS,
                         PIN

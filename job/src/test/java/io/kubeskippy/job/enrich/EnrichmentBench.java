@@ -56,9 +56,13 @@ import org.apache.flink.util.CloseableIterator;
  * seconds in every run, after ten warm-up runs, and made identical runs differ by 25 %. A
  * production job pays that once.
  *
- * <p>Arguments: the configuration ({@code no LLM} or {@link #LLM}), the stand-in's URL and PID (its
- * CPU is read from {@code /proc} for each round), the block (rounds are numbered by it), the output
- * file.
+ * <p>Several configurations can share a JVM, one after the other: first their unpaced jobs, then
+ * their paced ones. They then run with the same compiled code, heap and JIT compiler, which differ
+ * between JVMs by as much as the configurations do.
+ *
+ * <p>Arguments: the configuration ({@code no LLM} or {@link #LLM}; or both, joined by {@code +}),
+ * the stand-in's URL and PID (its CPU is read from {@code /proc} for each round), the block (rounds
+ * are numbered by it), the output file.
  */
 public final class EnrichmentBench {
 
@@ -89,6 +93,9 @@ public final class EnrichmentBench {
     static final long LLM_DELAY_MS = Long.getLong("kubeskippy.bench.llmDelayMs", 2000);
 
     static final String NO_LLM = "no LLM";
+
+    /** Between the configurations of the first argument, when one JVM runs several. */
+    static final String CONFIGS_JOINED_BY = "+";
 
     /** The name of the configuration with the LLM stand-in. */
     static final String LLM = "LLM " + LLM_DELAY_MS + " ms/call";
@@ -387,13 +394,13 @@ public final class EnrichmentBench {
     }
 
     private static void measure(String[] args) throws Exception {
-        String config = args[0];
+        List<String> configs =
+                List.of(args[0].split(java.util.regex.Pattern.quote(CONFIGS_JOINED_BY)));
         String llmUrl = args[1];
         llmPid = Long.parseLong(args[2]);
         int block = Integer.parseInt(args[3]);
         Path out = Path.of(args[4]);
         Map<String, PolicyUpdate> policies = prepare();
-        JobSettings settings = config.equals(NO_LLM) ? JobSettings.defaults() : benchLlm(llmUrl);
         MiniClusterWithClientResource flink =
                 new MiniClusterWithClientResource(
                         new MiniClusterResourceConfiguration.Builder()
@@ -403,12 +410,26 @@ public final class EnrichmentBench {
         flink.before();
         speed = new MachineSpeed();
         try {
-            EnrichmentBench bench = new EnrichmentBench(config, settings, policies);
+            List<EnrichmentBench> benches = new ArrayList<>();
+            for (String config : configs) {
+                benches.add(
+                        new EnrichmentBench(
+                                config,
+                                config.equals(NO_LLM) ? JobSettings.defaults() : benchLlm(llmUrl),
+                                policies));
+            }
             List<Run> runs = new ArrayList<>();
-            runs.addAll(bench.job(0, WARM_UP_ROUNDS, ROUNDS, block * ROUNDS));
-            runs.addAll(
-                    bench.job(
-                            PACED_RATE, PACED_WARM_UP_ROUNDS, PACED_ROUNDS, block * PACED_ROUNDS));
+            for (EnrichmentBench bench : benches) {
+                runs.addAll(bench.job(0, WARM_UP_ROUNDS, ROUNDS, block * ROUNDS));
+            }
+            for (EnrichmentBench bench : benches) {
+                runs.addAll(
+                        bench.job(
+                                PACED_RATE,
+                                PACED_WARM_UP_ROUNDS,
+                                PACED_ROUNDS,
+                                block * PACED_ROUNDS));
+            }
             for (Run run : runs) {
                 Files.writeString(
                         out,

@@ -4,6 +4,9 @@ import static io.kubeskippy.job.enrich.EnrichmentBench.CRASH_LOOPS;
 import static io.kubeskippy.job.enrich.EnrichmentBench.LLM;
 import static io.kubeskippy.job.enrich.EnrichmentBench.NO_LLM;
 import static io.kubeskippy.job.enrich.EnrichmentBench.ROUNDS;
+import static io.kubeskippy.job.enrich.EnrichmentFixtures.CRASH_LOOP_AI;
+import static io.kubeskippy.job.enrich.EnrichmentFixtures.benchLlm;
+import static io.kubeskippy.job.enrich.EnrichmentFixtures.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubeskippy.job.enrich.EnrichmentBench.Run;
@@ -24,11 +27,12 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * finding) and the latency of un-enriched actions (from the record that completed the detection to
  * the action). Writes {@code target/enrichment-bench.txt}.
  *
- * <p>Each configuration runs in a JVM of its own ({@link EnrichmentBench}), as long jobs that
- * replay the recordings round after round; the first rounds warm the job up. In one JVM, switching
- * between the configurations kept the compiler deoptimising and recompiling, and so did starting a
- * job per round. The stand-in LLM runs in a third JVM, so the job's JVM carries only KubeSkippy's
- * side of a call; the stand-in's CPU is reported apart.
+ * <p>Each configuration runs in a JVM of its own ({@link EnrichmentBench}), or both in one per
+ * block ({@link #SAME_JVM}), as long jobs that replay the recordings round after round; the first
+ * rounds of each job warm it up. (Starting a job per round, or switching configurations between
+ * rounds, kept the compiler deoptimising and recompiling.) The stand-in LLM runs in a JVM of its
+ * own, warmed up before the first block, so the job's JVM carries only KubeSkippy's side of a call;
+ * the stand-in's CPU is reported apart.
  */
 @EnabledIfSystemProperty(named = "kubeskippy.bench", matches = "true")
 class EnrichmentBenchITCase {
@@ -47,6 +51,12 @@ class EnrichmentBenchITCase {
     static final boolean PIN = Boolean.getBoolean("kubeskippy.bench.pin");
 
     /**
+     * With {@code -Dkubeskippy.bench.sameJvm=true}, each block runs both configurations in one JVM,
+     * one after the other (in the block's order), instead of one JVM each.
+     */
+    static final boolean SAME_JVM = Boolean.getBoolean("kubeskippy.bench.sameJvm");
+
+    /**
      * With {@code -Dkubeskippy.bench.only=LLM} (or {@code no LLM}), only that configuration runs:
      * to look into one (with {@link #JVM_OPTIONS}), not to compare.
      */
@@ -61,6 +71,15 @@ class EnrichmentBenchITCase {
                             System.getProperty("kubeskippy.bench.jvmOptions", "").split(" "))
                     .filter(o -> !o.isBlank())
                     .toList();
+
+    /**
+     * How long the stand-in answers calls from this JVM before the first block ({@code
+     * -Dkubeskippy.bench.standInWarmUpS}): a fresh stand-in spends up to ten times more CPU per
+     * call until its JIT compiler is done ({@link LlmCallCostBenchITCase}'s first rounds), and took
+     * it from block 0's LLM JVM.
+     */
+    static final Duration STAND_IN_WARM_UP =
+            Duration.ofSeconds(Long.getLong("kubeskippy.bench.standInWarmUpS", 90));
 
     @Test
     void llmAtTwoSecondsPerCallDoesNotSlowDetectionOrUnEnrichedActions() throws Exception {
@@ -77,12 +96,19 @@ class EnrichmentBenchITCase {
                         Long.toString(EnrichmentBench.LLM_DELAY_MS),
                         urlFile.toString())) {
             String url = llm.awaitAnnounced(urlFile, Duration.ofMinutes(1));
+            if (ONLY == null || ONLY.startsWith("LLM")) {
+                warmUp(url);
+            }
             for (int block = 0; block < BLOCKS; block++) {
-                List<String> order = block % 2 == 0 ? List.of(NO_LLM, LLM) : List.of(LLM, NO_LLM);
+                List<String> order =
+                        (block % 2 == 0 ? List.of(NO_LLM, LLM) : List.of(LLM, NO_LLM))
+                                .stream()
+                                        .filter(config -> ONLY == null || config.startsWith(ONLY))
+                                        .toList();
+                if (SAME_JVM) {
+                    order = List.of(String.join(EnrichmentBench.CONFIGS_JOINED_BY, order));
+                }
                 for (String config : order) {
-                    if (ONLY != null && !config.startsWith(ONLY)) {
-                        continue;
-                    }
                     try (ForkedJvm bench =
                             ForkedJvm.start(
                                     PIN ? "0" : null,
@@ -113,6 +139,29 @@ class EnrichmentBenchITCase {
         assertThat(runs).allMatch(run -> run.unEnriched() == CRASH_LOOPS);
     }
 
+    /** The stand-in at full capacity ({@code 2 × --enrichment-capacity} calls in flight). */
+    private static void warmUp(String url) throws Exception {
+        LlmSettings settings = benchLlm(url).llm();
+        try (Enricher enricher =
+                new Enricher(
+                        settings,
+                        Duration.ofMillis(EnrichmentBench.LLM_DELAY_MS).plusSeconds(5),
+                        200,
+                        ApiKey.read(settings, name -> null),
+                        SharedHttp.acquire(),
+                        System::nanoTime)) {
+            int calls =
+                    LlmCallCostBenchITCase.keepInFlight(
+                                    enricher,
+                                    policy(CRASH_LOOP_AI),
+                                    200,
+                                    STAND_IN_WARM_UP,
+                                    Duration.ofMillis(EnrichmentBench.LLM_DELAY_MS).plusSeconds(5))
+                            .size();
+            System.out.printf(Locale.ROOT, "the stand-in warmed up with %d calls%n", calls);
+        }
+    }
+
     /** The GC of a TaskManager (also when pinned to one CPU), and {@link #JVM_OPTIONS}. */
     private static List<String> jvmOptions() {
         List<String> options = new ArrayList<>(List.of("-Xmx3g", "-XX:+UseG1GC"));
@@ -127,8 +176,8 @@ class EnrichmentBenchITCase {
                         Locale.ROOT,
                         "enrichment bench: %d records (%d crash loops with ai, %d without, %d steady"
                                 + " pods' samples), parallelism 2, %s, load average %.1f at"
-                                + " the end; %d blocks, each with one JVM per configuration that"
-                                + " runs two jobs of rounds: unpaced, %d warm-up and %d measured"
+                                + " the end; %d blocks, each with %s that runs two jobs of rounds"
+                                + " per configuration: unpaced, %d warm-up and %d measured"
                                 + " rounds; paced, %d and %d%n",
                         records,
                         EnrichmentBench.AI_CRASH_LOOPS,
@@ -140,6 +189,7 @@ class EnrichmentBenchITCase {
                         java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                                 .getSystemLoadAverage(),
                         BLOCKS,
+                        SAME_JVM ? "one JVM for both configurations" : "one JVM per configuration",
                         EnrichmentBench.WARM_UP_ROUNDS,
                         ROUNDS,
                         EnrichmentBench.PACED_WARM_UP_ROUNDS,

@@ -71,7 +71,7 @@ class LlmCallCostBenchITCase {
             Duration deadline = LLM_DELAY.plusSeconds(5);
             for (int round = 0; round < ROUNDS; round++) {
                 double serverBefore = BenchMeter.totalCpuSeconds(server.pid());
-                List<CompletableFuture<Enrichment>> calls = new ArrayList<>();
+                List<CompletableFuture<Enrichment>> calls;
                 double[] before = BenchMeter.cpuSeconds("self");
                 long jitBefore = BenchMeter.jitMillis();
                 try (Enricher enricher =
@@ -82,25 +82,7 @@ class LlmCallCostBenchITCase {
                                 ApiKey.read(settings, name -> null),
                                 SharedHttp.acquire(),
                                 System::nanoTime)) {
-                    long end = System.nanoTime() + ROUND.toNanos();
-                    while (System.nanoTime() < end) {
-                        if (enricher.inFlight() < CAPACITY) {
-                            calls.add(
-                                    enricher.enrich(
-                                            crashLoop("ai", "app" + calls.size() + "-1"),
-                                            policy,
-                                            null));
-                        } else {
-                            Thread.sleep(5);
-                        }
-                    }
-                    for (CompletableFuture<Enrichment> call : calls) {
-                        assertThat(
-                                        call.get(deadline.toMillis() + 1000, TimeUnit.MILLISECONDS)
-                                                .confidence())
-                                .as("a call that got no reply does not count as one")
-                                .isNotNull();
-                    }
+                    calls = keepInFlight(enricher, policy, CAPACITY, ROUND, deadline);
                 }
                 double[] after = BenchMeter.cpuSeconds("self");
                 double user = after[0] - before[0];
@@ -122,5 +104,38 @@ class LlmCallCostBenchITCase {
         }
         Files.writeString(Path.of("target/llm-call-cost.txt"), report.toString());
         System.out.println(report);
+    }
+
+    /**
+     * Keeps {@code capacity} calls of {@code enricher} in flight for {@code duration}, each about
+     * another crash-looping pod, and waits for all of them (up to {@code deadline} and a second);
+     * each must have got a reply.
+     *
+     * @return the calls
+     */
+    static List<CompletableFuture<Enrichment>> keepInFlight(
+            Enricher enricher,
+            HealingPolicy policy,
+            int capacity,
+            Duration duration,
+            Duration deadline)
+            throws Exception {
+        List<CompletableFuture<Enrichment>> calls = new ArrayList<>();
+        long end = System.nanoTime() + duration.toNanos();
+        while (System.nanoTime() < end) {
+            if (enricher.inFlight() < capacity) {
+                calls.add(
+                        enricher.enrich(
+                                crashLoop("ai", "app" + calls.size() + "-1"), policy, null));
+            } else {
+                Thread.sleep(5);
+            }
+        }
+        for (CompletableFuture<Enrichment> call : calls) {
+            assertThat(call.get(deadline.toMillis() + 1000, TimeUnit.MILLISECONDS).confidence())
+                    .as("a call that got no reply does not count as one")
+                    .isNotNull();
+        }
+        return calls;
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import okhttp3.Call;
 import okhttp3.Callback;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -43,14 +44,16 @@ final class LlmClient {
     private final ApiKey key;
     private final SharedHttp.Lease http;
     private final LongSupplier nanoTime;
-    private final String endpoint;
+
+    /** Parsed once: okhttp would parse a string URL again for every call. Null if invalid. */
+    private final HttpUrl endpoint;
 
     LlmClient(LlmSettings settings, ApiKey key, SharedHttp.Lease http, LongSupplier nanoTime) {
         this.settings = settings;
         this.key = key;
         this.http = http;
         this.nanoTime = nanoTime;
-        this.endpoint = settings.endpoint();
+        this.endpoint = HttpUrl.parse(settings.endpoint());
     }
 
     /**
@@ -59,6 +62,12 @@ final class LlmClient {
      * @param deadlineNanos in {@code nanoTime}'s terms: no attempt starts or continues after it
      */
     CompletableFuture<Response> chat(Prompt prompt, long deadlineNanos) {
+        if (endpoint == null) {
+            return CompletableFuture.failedFuture(
+                    new LlmFailure(
+                            LlmFailure.Kind.IO,
+                            "okhttp cannot call the LLM URL " + settings.endpoint()));
+        }
         byte[] body;
         try {
             body =

@@ -141,12 +141,34 @@ final class ReplyValidator {
         return withoutControlCharacters(s);
     }
 
-    /** Control characters but newline and tab, and format characters (bidi overrides...). */
-    private static final java.util.regex.Pattern CONTROL =
-            java.util.regex.Pattern.compile("[\\p{Cc}&&[^\\n\\t]]|[\\p{Cf}]");
+    /**
+     * {@code s} without control characters (but newline and tab) and format characters (bidi
+     * overrides, zero-width and tag characters); {@code s} itself when it has none. A loop, not a
+     * regex: every string of every reply goes through here, on the HTTP client's threads.
+     */
+    static String withoutControlCharacters(String s) {
+        int i = 0;
+        while (i < s.length() && !dropped(s.codePointAt(i))) {
+            i += Character.charCount(s.codePointAt(i));
+        }
+        if (i == s.length()) {
+            return s;
+        }
+        StringBuilder kept = new StringBuilder(s.length()).append(s, 0, i);
+        while (i < s.length()) {
+            int c = s.codePointAt(i);
+            if (!dropped(c)) {
+                kept.appendCodePoint(c);
+            }
+            i += Character.charCount(c);
+        }
+        return kept.toString();
+    }
 
-    private static String withoutControlCharacters(String s) {
-        return CONTROL.matcher(s).replaceAll("");
+    private static boolean dropped(int codePoint) {
+        int type = Character.getType(codePoint);
+        return type == Character.FORMAT
+                || (type == Character.CONTROL && codePoint != '\n' && codePoint != '\t');
     }
 
     private static Double confidence(JsonNode v, List<String> errors) {

@@ -48,6 +48,22 @@ class ReplyValidatorTest {
     }
 
     @Test
+    void removesControlAndFormatCharactersButKeepsNewlinesAndTabs() {
+        String text =
+                "a\u0007b\u202ec\u200bd\ne\tf\uD800\uDC00g"
+                        + new String(Character.toChars(0xE0001))
+                        + "h";
+
+        assertThat(ReplyValidator.withoutControlCharacters(text))
+                .isEqualTo("abcd\ne\tf\uD800\uDC00gh");
+        String clean = "Pod cart-1 is crash looping.\nRestart it.";
+        assertThat(ReplyValidator.withoutControlCharacters(clean)).isSameAs(clean);
+        ObjectNode r = good();
+        r.put("summary", "Restart\u202e it\u0000.");
+        assertThat(validate(r).reply().summary()).isEqualTo("Restart it.");
+    }
+
+    @Test
     void dropsAnActionThePolicyDoesNotHave() {
         ObjectNode r = good();
         r.putArray("rankedActions").add("delete-namespace").add("delete-pod");

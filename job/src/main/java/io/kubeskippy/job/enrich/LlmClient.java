@@ -45,7 +45,7 @@ final class LlmClient {
     private final SharedHttp.Lease http;
     private final LongSupplier nanoTime;
 
-    /** Parsed once: okhttp would parse a string URL again for every call. Null if invalid. */
+    /** Parsed once: okhttp would parse a string URL again for every call. */
     private final HttpUrl endpoint;
 
     LlmClient(LlmSettings settings, ApiKey key, SharedHttp.Lease http, LongSupplier nanoTime) {
@@ -53,7 +53,8 @@ final class LlmClient {
         this.key = key;
         this.http = http;
         this.nanoTime = nanoTime;
-        this.endpoint = HttpUrl.parse(settings.endpoint());
+        // valid: LlmSettings.problems() refuses a URL the client cannot call
+        this.endpoint = HttpUrl.get(settings.endpoint());
     }
 
     /**
@@ -62,12 +63,6 @@ final class LlmClient {
      * @param deadlineNanos in {@code nanoTime}'s terms: no attempt starts or continues after it
      */
     CompletableFuture<Response> chat(Prompt prompt, long deadlineNanos) {
-        if (endpoint == null) {
-            return CompletableFuture.failedFuture(
-                    new LlmFailure(
-                            LlmFailure.Kind.IO,
-                            "okhttp cannot call the LLM URL " + settings.endpoint()));
-        }
         byte[] body;
         try {
             body =

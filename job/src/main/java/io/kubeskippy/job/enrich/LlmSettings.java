@@ -64,6 +64,11 @@ public record LlmSettings(
                     problems.add(
                             "--llm-url must be an http:// or https:// URL, e.g."
                                     + " http://localhost:11434");
+                } else if (okhttp3.HttpUrl.parse(endpoint()) == null) {
+                    problems.add(
+                            "--llm-url is not a URL the HTTP client can call (a port over 65535,"
+                                    + " a bad host?): "
+                                    + redactedUrl());
                 }
             } catch (IllegalArgumentException e) {
                 problems.add("--llm-url is not a URL: " + e.getMessage());

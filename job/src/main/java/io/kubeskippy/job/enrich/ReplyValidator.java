@@ -147,22 +147,19 @@ final class ReplyValidator {
      * regex: every string of every reply goes through here, on the HTTP client's threads.
      */
     static String withoutControlCharacters(String s) {
-        int i = 0;
-        while (i < s.length() && !dropped(s.codePointAt(i))) {
-            i += Character.charCount(s.codePointAt(i));
-        }
-        if (i == s.length()) {
-            return s;
-        }
-        StringBuilder kept = new StringBuilder(s.length()).append(s, 0, i);
-        while (i < s.length()) {
+        StringBuilder kept = null; // until the first dropped character
+        for (int i = 0; i < s.length(); ) {
             int c = s.codePointAt(i);
-            if (!dropped(c)) {
+            if (dropped(c)) {
+                if (kept == null) {
+                    kept = new StringBuilder(s.length()).append(s, 0, i);
+                }
+            } else if (kept != null) {
                 kept.appendCodePoint(c);
             }
             i += Character.charCount(c);
         }
-        return kept.toString();
+        return kept == null ? s : kept.toString();
     }
 
     private static boolean dropped(int codePoint) {

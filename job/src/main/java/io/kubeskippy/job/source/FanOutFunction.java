@@ -167,11 +167,12 @@ public class FanOutFunction
         String podName = in.labels.getOrDefault("pod", nameOf(in.key));
         PodRoutes r = routes.get(in.key);
         if (r == null || !r.validFor(namespace, podName, pod)) {
+            boolean firstSinceUpdateOrRestore = r == null;
             r = PodRoutes.of(active, namespace, podName, pod);
             routes.put(in.key, r);
-            if (pod != null) {
-                // the first sample since a policy update or a restore: a target of a newly
-                // active policy learns of the pod now, not at its next update (if ever)
+            if (firstSinceUpdateOrRestore && pod != null) {
+                // a target of a newly active policy learns of the pod now, not at its next update
+                // (if ever); a pod's own update has told its targets already (pod())
                 for (String target : aiTargets(active, pod)) {
                     ctx.output(CONTEXT_FACTS, ContextFacts.pod(target, pod, in.timestampMs));
                 }
@@ -512,7 +513,7 @@ public class FanOutFunction
                             withAiTarget(
                                     aiTargets,
                                     policy,
-                                    in.involvedKind + "/" + in.namespace + "/" + in.involvedName);
+                                    Targets.id(in.involvedKind, in.namespace, in.involvedName));
                 }
                 continue;
             }

@@ -48,7 +48,7 @@ public class PodState {
 
     /** {@code Kind/namespace/name} of the owning workload (the pod itself if none). */
     public String workloadId() {
-        return workloadKind + "/" + namespace + "/" + workloadName;
+        return Targets.id(workloadKind, namespace, workloadName);
     }
 
     /** The container named so, or the only one when {@code name} is null; null if none. */

@@ -15,6 +15,11 @@ public final class Targets {
 
     private Targets() {}
 
+    /** A target's id: {@code Kind/namespace/name}, as a finding's {@code target().id()}. */
+    public static String id(String kind, String namespace, String name) {
+        return kind + "/" + namespace + "/" + name;
+    }
+
     /**
      * @param pod the pod's state, or null if not known (yet): then only namespace and name are
      *     known, labels are empty and the owner is unknown
@@ -42,13 +47,13 @@ public final class Targets {
                                 && workloadKind != null
                                 && !"Pod".equals(workloadKind);
                 return byWorkload
-                        ? workloadKind + "/" + namespace + "/" + workloadName
-                        : "Pod/" + namespace + "/" + podName;
+                        ? id(workloadKind, namespace, workloadName)
+                        : id("Pod", namespace, podName);
             }
             if (resource.kind().equals(workloadKind)) {
                 return resource.excludes(workloadName)
                         ? null
-                        : workloadKind + "/" + namespace + "/" + workloadName;
+                        : id(workloadKind, namespace, workloadName);
             }
         }
         return null;
@@ -63,7 +68,7 @@ public final class Targets {
         }
         for (ResourceSelector resource : selector.resources()) {
             if (resource.kind().equals(kind)) {
-                return resource.excludes(name) ? null : kind + "/" + namespace + "/" + name;
+                return resource.excludes(name) ? null : id(kind, namespace, name);
             }
         }
         return null;

@@ -4,9 +4,6 @@ import static io.kubeskippy.job.enrich.EnrichmentBench.CRASH_LOOPS;
 import static io.kubeskippy.job.enrich.EnrichmentBench.LLM;
 import static io.kubeskippy.job.enrich.EnrichmentBench.NO_LLM;
 import static io.kubeskippy.job.enrich.EnrichmentBench.ROUNDS;
-import static io.kubeskippy.job.enrich.EnrichmentFixtures.CRASH_LOOP_AI;
-import static io.kubeskippy.job.enrich.EnrichmentFixtures.benchLlm;
-import static io.kubeskippy.job.enrich.EnrichmentFixtures.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubeskippy.job.enrich.EnrichmentBench.Run;
@@ -97,7 +94,13 @@ class EnrichmentBenchITCase {
                         urlFile.toString())) {
             String url = llm.awaitAnnounced(urlFile, Duration.ofMinutes(1));
             if (ONLY == null || ONLY.startsWith("LLM")) {
-                warmUp(url);
+                int calls =
+                        LlmCallCostBenchITCase.keepInFlight(
+                                url,
+                                200, // 2 × --enrichment-capacity: the job's calls at most
+                                STAND_IN_WARM_UP,
+                                Duration.ofMillis(EnrichmentBench.LLM_DELAY_MS));
+                System.out.printf(Locale.ROOT, "the stand-in warmed up with %d calls%n", calls);
             }
             for (int block = 0; block < BLOCKS; block++) {
                 List<String> order =
@@ -137,29 +140,6 @@ class EnrichmentBenchITCase {
         System.out.println(report);
         assertThat(runs).hasSize(BLOCKS * 2 * (ROUNDS + EnrichmentBench.PACED_ROUNDS));
         assertThat(runs).allMatch(run -> run.unEnriched() == CRASH_LOOPS);
-    }
-
-    /** The stand-in at full capacity ({@code 2 × --enrichment-capacity} calls in flight). */
-    private static void warmUp(String url) throws Exception {
-        LlmSettings settings = benchLlm(url).llm();
-        try (Enricher enricher =
-                new Enricher(
-                        settings,
-                        Duration.ofMillis(EnrichmentBench.LLM_DELAY_MS).plusSeconds(5),
-                        200,
-                        ApiKey.read(settings, name -> null),
-                        SharedHttp.acquire(),
-                        System::nanoTime)) {
-            int calls =
-                    LlmCallCostBenchITCase.keepInFlight(
-                                    enricher,
-                                    policy(CRASH_LOOP_AI),
-                                    200,
-                                    STAND_IN_WARM_UP,
-                                    Duration.ofMillis(EnrichmentBench.LLM_DELAY_MS).plusSeconds(5))
-                            .size();
-            System.out.printf(Locale.ROOT, "the stand-in warmed up with %d calls%n", calls);
-        }
     }
 
     /** The GC of a TaskManager (also when pinned to one CPU), and {@link #JVM_OPTIONS}. */

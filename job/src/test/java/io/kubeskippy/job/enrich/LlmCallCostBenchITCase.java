@@ -66,24 +66,11 @@ class LlmCallCostBenchITCase {
                         Long.toString(LLM_DELAY.toMillis()),
                         urlFile.toString())) {
             String url = server.awaitAnnounced(urlFile, Duration.ofMinutes(1));
-            LlmSettings settings = benchLlm(url).llm();
-            HealingPolicy policy = policy(CRASH_LOOP_AI);
-            Duration deadline = LLM_DELAY.plusSeconds(5);
             for (int round = 0; round < ROUNDS; round++) {
                 double serverBefore = BenchMeter.totalCpuSeconds(server.pid());
-                List<CompletableFuture<Enrichment>> calls;
                 double[] before = BenchMeter.cpuSeconds("self");
                 long jitBefore = BenchMeter.jitMillis();
-                try (Enricher enricher =
-                        new Enricher(
-                                settings,
-                                deadline,
-                                CAPACITY,
-                                ApiKey.read(settings, name -> null),
-                                SharedHttp.acquire(),
-                                System::nanoTime)) {
-                    calls = keepInFlight(enricher, policy, CAPACITY, ROUND, deadline);
-                }
+                int calls = keepInFlight(url, CAPACITY, ROUND, LLM_DELAY);
                 double[] after = BenchMeter.cpuSeconds("self");
                 double user = after[0] - before[0];
                 double kernel = after[1] - before[1];
@@ -92,14 +79,14 @@ class LlmCallCostBenchITCase {
                                 Locale.ROOT,
                                 "%-6d %7d %8.2f %8.2f %8d %12.2f %12.2f%n",
                                 round,
-                                calls.size(),
+                                calls,
                                 user,
                                 kernel,
                                 BenchMeter.jitMillis() - jitBefore,
-                                (user + kernel) * 1000 / calls.size(),
+                                (user + kernel) * 1000 / calls,
                                 (BenchMeter.totalCpuSeconds(server.pid()) - serverBefore)
                                         * 1000
-                                        / calls.size()));
+                                        / calls));
             }
         }
         Files.writeString(Path.of("target/llm-call-cost.txt"), report.toString());
@@ -107,35 +94,42 @@ class LlmCallCostBenchITCase {
     }
 
     /**
-     * Keeps {@code capacity} calls of {@code enricher} in flight for {@code duration}, each about
-     * another crash-looping pod, and waits for all of them (up to {@code deadline} and a second);
-     * each must have got a reply.
+     * Keeps {@code capacity} calls of an {@link Enricher} of its own in flight against the stand-in
+     * at {@code url} for {@code duration}, each about another crash-looping pod, and waits for all
+     * of them (up to the stand-in's delay and six seconds); each must have got a reply.
      *
-     * @return the calls
+     * @return how many calls were made
      */
-    static List<CompletableFuture<Enrichment>> keepInFlight(
-            Enricher enricher,
-            HealingPolicy policy,
-            int capacity,
-            Duration duration,
-            Duration deadline)
+    static int keepInFlight(String url, int capacity, Duration duration, Duration llmDelay)
             throws Exception {
+        LlmSettings settings = benchLlm(url).llm();
+        HealingPolicy policy = policy(CRASH_LOOP_AI);
+        Duration deadline = llmDelay.plusSeconds(5);
         List<CompletableFuture<Enrichment>> calls = new ArrayList<>();
-        long end = System.nanoTime() + duration.toNanos();
-        while (System.nanoTime() < end) {
-            if (enricher.inFlight() < capacity) {
-                calls.add(
-                        enricher.enrich(
-                                crashLoop("ai", "app" + calls.size() + "-1"), policy, null));
-            } else {
-                Thread.sleep(5);
+        try (Enricher enricher =
+                new Enricher(
+                        settings,
+                        deadline,
+                        capacity,
+                        ApiKey.read(settings, name -> null),
+                        SharedHttp.acquire(),
+                        System::nanoTime)) {
+            long end = System.nanoTime() + duration.toNanos();
+            while (System.nanoTime() < end) {
+                if (enricher.inFlight() < capacity) {
+                    calls.add(
+                            enricher.enrich(
+                                    crashLoop("ai", "app" + calls.size() + "-1"), policy, null));
+                } else {
+                    Thread.sleep(5);
+                }
+            }
+            for (CompletableFuture<Enrichment> call : calls) {
+                assertThat(call.get(deadline.toMillis() + 1000, TimeUnit.MILLISECONDS).confidence())
+                        .as("a call that got no reply does not count as one")
+                        .isNotNull();
             }
         }
-        for (CompletableFuture<Enrichment> call : calls) {
-            assertThat(call.get(deadline.toMillis() + 1000, TimeUnit.MILLISECONDS).confidence())
-                    .as("a call that got no reply does not count as one")
-                    .isNotNull();
-        }
-        return calls;
+        return calls.size();
     }
 }

@@ -83,6 +83,18 @@ class LlmSettingsTest {
     }
 
     @Test
+    void refusesAUrlTheHttpClientCannotCallWithoutPrintingItsCredentials() {
+        assertThatThrownBy(
+                        () ->
+                                JobSettings.from(
+                                        Map.of("llm-url", "http://user:secret@localhost:99999"),
+                                        io.kubeskippy.model.Topics.defaults()))
+                .hasMessageContaining("--llm-url is not a URL the HTTP client can call")
+                .hasMessageContaining("http://localhost:99999")
+                .hasMessageNotContaining("secret");
+    }
+
+    @Test
     void printedSettingsHoldNoCredentials() {
         LlmSettings llm =
                 JobSettings.from(

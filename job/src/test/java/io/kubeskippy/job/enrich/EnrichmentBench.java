@@ -78,6 +78,12 @@ public final class EnrichmentBench {
     static final int AI_CRASH_LOOPS =
             Integer.getInteger("kubeskippy.bench.aiCrashLoops", CRASH_LOOPS);
 
+    /**
+     * The cluster time one round covers: the crash loops start 3 s apart, the steady pods are
+     * scraped every 15 s throughout. (Unpaced, a round replays it in seconds.)
+     */
+    static final int ROUND_MINUTES = Math.max(10, CRASH_LOOPS * 3 / 60 + 5);
+
     /** Unreported rounds at the start of the unpaced job, and its measured rounds. */
     static final int WARM_UP_ROUNDS = Integer.getInteger("kubeskippy.bench.warmUpRounds", 8);
 
@@ -461,10 +467,9 @@ public final class EnrichmentBench {
                         .event(ns, pod, "BackOff", "Warning", T0.plusSeconds(at + 140));
             }
         }
-        int minutes = Math.max(10, CRASH_LOOPS * 3 / 60 + 5);
         for (int i = 0; i < STEADY_PODS; i++) {
             r.pod("steady", "steady" + i, "steady" + i + "-1", 512 * MI, T0);
-            r.memory("steady", "steady" + i + "-1", T0, minutes, 15, 200 * MI, 0, 2 * MI, i);
+            r.memory("steady", "steady" + i + "-1", T0, ROUND_MINUTES, 15, 200 * MI, 0, 2 * MI, i);
         }
         r.write(dir);
         Path policyDir = Files.createDirectories(dir.resolve("policies"));

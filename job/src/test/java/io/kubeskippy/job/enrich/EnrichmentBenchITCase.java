@@ -155,7 +155,9 @@ class EnrichmentBenchITCase {
                 String.format(
                         Locale.ROOT,
                         "enrichment bench: %d records (%d crash loops with ai, %d without, %d steady"
-                                + " pods' samples), parallelism 2, %s, load average %.1f at"
+                                + " pods' samples) per round, %d minutes of cluster time (%.1f"
+                                + " findings per cluster hour ask the LLM), parallelism 2, %s,"
+                                + " load average %.1f at"
                                 + " the end; %d blocks, each with %s that runs two jobs of rounds"
                                 + " per configuration: unpaced, %d warm-up and %d measured"
                                 + " rounds; paced, %d and %d%n",
@@ -163,6 +165,8 @@ class EnrichmentBenchITCase {
                         EnrichmentBench.AI_CRASH_LOOPS,
                         CRASH_LOOPS,
                         EnrichmentBench.STEADY_PODS,
+                        EnrichmentBench.ROUND_MINUTES,
+                        EnrichmentBench.AI_CRASH_LOOPS * 60.0 / EnrichmentBench.ROUND_MINUTES,
                         PIN
                                 ? "the job's JVMs on CPU 0, the LLM stand-in on CPU 1"
                                 : Runtime.getRuntime().availableProcessors() + " CPUs shared",

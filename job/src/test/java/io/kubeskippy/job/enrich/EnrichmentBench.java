@@ -171,7 +171,7 @@ public final class EnrichmentBench {
         }
     }
 
-    /** How fast the machine runs, sampled through both jobs (the {@code probe} column). */
+    /** How fast the machine runs, sampled through both jobs ({@code probe} and {@code mem}). */
     static volatile MachineSpeed speed;
 
     /** One measured round. */
@@ -193,7 +193,8 @@ public final class EnrichmentBench {
             double llmCpuSeconds,
             long gcMs,
             long jitMs,
-            double probeMicros) {
+            double probeMicros,
+            double memoryNanos) {
 
         String line() {
             return String.join(
@@ -216,7 +217,8 @@ public final class EnrichmentBench {
                             Double.toString(llmCpuSeconds),
                             Long.toString(gcMs),
                             Long.toString(jitMs),
-                            Double.toString(probeMicros)));
+                            Double.toString(probeMicros),
+                            Double.toString(memoryNanos)));
         }
 
         static Run parse(String line) {
@@ -239,7 +241,8 @@ public final class EnrichmentBench {
                     Double.parseDouble(f[14]),
                     Long.parseLong(f[15]),
                     Long.parseLong(f[16]),
-                    Double.parseDouble(f[17]));
+                    Double.parseDouble(f[17]),
+                    Double.parseDouble(f[18]));
         }
     }
 
@@ -631,18 +634,20 @@ public final class EnrichmentBench {
                             m.llmCpuSeconds[k + 1] - m.llmCpuSeconds[k],
                             m.gcMs[k + 1] - m.gcMs[k],
                             m.jitMs[k + 1] - m.jitMs[k],
-                            speed.medianMicros(m.startNanos[k], m.startNanos[k + 1]));
+                            speed.medianMicros(m.startNanos[k], m.startNanos[k + 1]),
+                            speed.medianMemoryNanos(m.startNanos[k], m.startNanos[k + 1]));
             if (k < warmUpRounds) {
                 System.err.printf(
                         Locale.ROOT,
                         "%s, paced %d, warm-up round %d: %.0f records/s, JIT %d ms, probe %.0f"
-                                + " us%n",
+                                + " us, memory %.1f ns%n",
                         config,
                         rate,
                         k,
                         run.recordsPerSecond(),
                         run.jitMs(),
-                        run.probeMicros());
+                        run.probeMicros(),
+                        run.memoryNanos());
             } else {
                 runs.add(run);
             }

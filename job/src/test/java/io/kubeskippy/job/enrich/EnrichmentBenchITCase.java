@@ -181,7 +181,7 @@ class EnrichmentBenchITCase {
         out.append(
                 String.format(
                         Locale.ROOT,
-                        "%-17s %5s %5s %8s %8s %10s %12s %10s %10s %9s %8s %7s %7s %6s %6s %8s%n",
+                        "%-17s %5s %5s %8s %8s %10s %12s %10s %10s %9s %8s %7s %7s %6s %6s %8s %6s%n",
                         "config",
                         "round",
                         "warm",
@@ -197,13 +197,14 @@ class EnrichmentBenchITCase {
                         "LLM s",
                         "GC ms",
                         "JIT ms",
-                        "probe us"));
+                        "probe us",
+                        "mem ns"));
         for (Run r : runs) {
             out.append(
                     String.format(
                             Locale.ROOT,
                             "%-17s %5d %5d %8s %8d %10d %12.0f %10.1f %10.1f %9d %8d %7.1f %7.1f %6d"
-                                    + " %6d %8.0f%n",
+                                    + " %6d %8.0f %6.1f%n",
                             r.config(),
                             r.round(),
                             r.warmUps(),
@@ -219,7 +220,8 @@ class EnrichmentBenchITCase {
                             r.llmCpuSeconds(),
                             r.gcMs(),
                             r.jitMs(),
-                            r.probeMicros()));
+                            r.probeMicros(),
+                            r.memoryNanos()));
         }
         double tBase = median(runs, NO_LLM, false, Run::recordsPerSecond);
         double tLlm = median(runs, LLM, false, Run::recordsPerSecond);

@@ -10,6 +10,7 @@ import io.kubeskippy.model.policy.HealingPolicy;
 import io.kubeskippy.model.policy.PolicySpec;
 import io.kubeskippy.model.policy.SequenceTrigger;
 import io.kubeskippy.model.policy.Trigger;
+import io.kubeskippy.model.record.ResourceRef;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -513,7 +514,7 @@ public class FanOutFunction
                             withAiTarget(
                                     aiTargets,
                                     policy,
-                                    Targets.id(in.involvedKind, in.namespace, in.involvedName));
+                                    ResourceRef.id(in.involvedKind, in.namespace, in.involvedName));
                 }
                 continue;
             }

@@ -1,5 +1,6 @@
 package io.kubeskippy.job.source;
 
+import io.kubeskippy.model.record.ResourceRef;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,12 +44,12 @@ public class PodState {
 
     /** {@code Pod/namespace/name}. */
     public String podId() {
-        return "Pod/" + key();
+        return ResourceRef.id("Pod", namespace, name);
     }
 
     /** {@code Kind/namespace/name} of the owning workload (the pod itself if none). */
     public String workloadId() {
-        return Targets.id(workloadKind, namespace, workloadName);
+        return ResourceRef.id(workloadKind, namespace, workloadName);
     }
 
     /** The container named so, or the only one when {@code name} is null; null if none. */

@@ -4,6 +4,7 @@ import io.kubeskippy.model.policy.HealingPolicy;
 import io.kubeskippy.model.policy.PolicySpec;
 import io.kubeskippy.model.policy.ResourceSelector;
 import io.kubeskippy.model.policy.Selector;
+import io.kubeskippy.model.record.ResourceRef;
 import java.util.Map;
 
 /**
@@ -14,11 +15,6 @@ import java.util.Map;
 public final class Targets {
 
     private Targets() {}
-
-    /** A target's id: {@code Kind/namespace/name}, as a finding's {@code target().id()}. */
-    public static String id(String kind, String namespace, String name) {
-        return kind + "/" + namespace + "/" + name;
-    }
 
     /**
      * @param pod the pod's state, or null if not known (yet): then only namespace and name are
@@ -47,13 +43,13 @@ public final class Targets {
                                 && workloadKind != null
                                 && !"Pod".equals(workloadKind);
                 return byWorkload
-                        ? id(workloadKind, namespace, workloadName)
-                        : id("Pod", namespace, podName);
+                        ? ResourceRef.id(workloadKind, namespace, workloadName)
+                        : ResourceRef.id("Pod", namespace, podName);
             }
             if (resource.kind().equals(workloadKind)) {
                 return resource.excludes(workloadName)
                         ? null
-                        : id(workloadKind, namespace, workloadName);
+                        : ResourceRef.id(workloadKind, namespace, workloadName);
             }
         }
         return null;
@@ -68,7 +64,7 @@ public final class Targets {
         }
         for (ResourceSelector resource : selector.resources()) {
             if (resource.kind().equals(kind)) {
-                return resource.excludes(name) ? null : id(kind, namespace, name);
+                return resource.excludes(name) ? null : ResourceRef.id(kind, namespace, name);
             }
         }
         return null;

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubeskippy.job.source.PodInput;
 import io.kubeskippy.job.source.PodState;
-import io.kubeskippy.job.source.Targets;
+import io.kubeskippy.model.record.ResourceRef;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -55,7 +55,7 @@ class TargetContextFunctionTest {
                 in.kind == PodInput.Kind.POD
                         ? ContextFacts.pod(in.pod.podId(), in.pod, in.timestampMs)
                         : ContextFacts.event(
-                                Targets.id(in.involvedKind, in.namespace, in.involvedName),
+                                ResourceRef.id(in.involvedKind, in.namespace, in.involvedName),
                                 in.involvedName,
                                 in.type,
                                 in.reason,

@@ -38,7 +38,17 @@ public record ResourceRef(
     /** {@code Kind/namespace/name}, unique within a cluster. */
     @JsonIgnore
     public String id() {
-        return kind + "/" + key();
+        return id(kind, namespace, name);
+    }
+
+    /**
+     * The {@link #id()} of the object of that kind, namespace (null or blank for a cluster-scoped
+     * one) and name, without building a reference: what the job keys a target's state by.
+     */
+    public static String id(String kind, String namespace, String name) {
+        return namespace == null || namespace.isBlank()
+                ? kind + "/" + name
+                : kind + "/" + namespace + "/" + name;
     }
 
     static void requireText(String value, String field) {
